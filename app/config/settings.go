@@ -1,0 +1,182 @@
+// Package config turns defaults, the data directory's .env file, the
+// environment and command-line flags (in that order of precedence, lowest
+// first) into one validated Config.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is Parley's validated configuration.
+type Config struct {
+	Paths Paths
+	// Portable is true when the data directory is parley-data beside the
+	// executable.
+	Portable bool
+	// Addr is the HTTP listen address. AddrExplicit is true when the user
+	// chose it; only the default address falls back to a free port.
+	Addr         string
+	AddrExplicit bool
+	NoBrowser    bool
+
+	LogLevel    slog.Level
+	LogFormat   string
+	LogMaxMB    int
+	LogMaxFiles int
+
+	// BackupInterval between scheduled snapshots; 0 turns them off.
+	BackupInterval time.Duration
+	BackupKeep     int
+
+	ShutdownTimeout time.Duration
+
+	// Warnings are problems worth logging that do not stop Parley.
+	Warnings []string
+
+	secrets []string
+}
+
+// DefaultAddr is where Parley listens unless told otherwise.
+const DefaultAddr = "127.0.0.1:7450"
+
+// Setting describes one configuration value: its environment name (also
+// its .env key), its flag, its default and how it lands in Config.
+type Setting struct {
+	Env     string
+	Flag    string
+	Default string
+	Help    string
+	// Secret values are never printed and are fed to the log redactor.
+	Secret bool
+	// NotInDotEnv settings make no sense in the data dir's .env file.
+	NotInDotEnv bool
+	apply       func(c *Config, v string) error
+}
+
+// Settings lists every setting. --help is generated from it.
+func Settings() []Setting {
+	return []Setting{
+		{Env: "PARLEY_DATA_DIR", Flag: "data-dir", NotInDotEnv: true,
+			Help:  "data directory (database, backups, logs, browser profiles, plugins, .env)",
+			apply: func(c *Config, v string) error { return nil }},
+		{Env: "PARLEY_ADDR", Flag: "addr", Default: DefaultAddr,
+			Help:  "HTTP listen address host:port (port 0 picks a free port)",
+			apply: applyAddr},
+		{Env: "PARLEY_NO_BROWSER", Flag: "no-browser", Default: "false",
+			Help:  "do not open the dashboard in the default browser",
+			apply: func(c *Config, v string) (err error) { c.NoBrowser, err = parseBool(v); return err }},
+		{Env: "PARLEY_LOG_LEVEL", Default: "info",
+			Help:  "log level: debug, info, warn or error",
+			apply: applyLogLevel},
+		{Env: "PARLEY_LOG_FORMAT", Default: "text",
+			Help: "format of the log on stderr: text or json (the log file is always json)",
+			apply: func(c *Config, v string) error {
+				if v != "text" && v != "json" {
+					return fmt.Errorf("must be text or json")
+				}
+				c.LogFormat = v
+				return nil
+			}},
+		{Env: "PARLEY_LOG_MAX_MB", Default: "20",
+			Help:  "size in MB at which logs/parley.log is rotated",
+			apply: intIn(1, 1024, func(c *Config, n int) { c.LogMaxMB = n })},
+		{Env: "PARLEY_LOG_MAX_FILES", Default: "5",
+			Help:  "rotated log files to keep",
+			apply: intIn(1, 100, func(c *Config, n int) { c.LogMaxFiles = n })},
+		{Env: "PARLEY_BACKUP_INTERVAL", Default: "24h",
+			Help:  "time between scheduled snapshots (Go duration, e.g. 6h; 0 turns them off)",
+			apply: applyBackupInterval},
+		{Env: "PARLEY_BACKUP_KEEP", Default: "14",
+			Help:  "snapshots to keep in backups/ (older ones are deleted)",
+			apply: intIn(1, 10000, func(c *Config, n int) { c.BackupKeep = n })},
+		{Env: "PARLEY_SHUTDOWN_TIMEOUT", Default: "10s",
+			Help: "how long a graceful shutdown may take before connections are cut",
+			apply: func(c *Config, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d < time.Second || d > 5*time.Minute {
+					return fmt.Errorf("must be a duration between 1s and 5m, e.g. 10s")
+				}
+				c.ShutdownTimeout = d
+				return nil
+			}},
+	}
+}
+
+func applyAddr(c *Config, v string) error {
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return fmt.Errorf("must be host:port, e.g. %s", DefaultAddr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q must be a number from 0 to 65535", port)
+	}
+	if host == "" {
+		return fmt.Errorf("the host is empty, which would listen on every network interface; use 127.0.0.1:%s", port)
+	}
+	if ip := net.ParseIP(host); ip == nil && host != "localhost" {
+		return fmt.Errorf("host %q must be an IP address or localhost", host)
+	} else if ip != nil && !ip.IsLoopback() {
+		// LAN access arrives with the trusted-IP allowlist; until then
+		// the dashboard is unauthenticated and must stay on loopback.
+		return fmt.Errorf("%s is not a loopback address; Parley only listens on 127.0.0.1, ::1 or localhost", host)
+	}
+	c.Addr = v
+	return nil
+}
+
+func applyLogLevel(c *Config, v string) error {
+	switch strings.ToLower(v) {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		return fmt.Errorf("must be debug, info, warn or error")
+	}
+	return nil
+}
+
+func applyBackupInterval(c *Config, v string) error {
+	d, err := time.ParseDuration(v)
+	if v == "0" {
+		d, err = 0, nil
+	}
+	if err != nil {
+		return fmt.Errorf("must be a Go duration such as 24h or 30m, or 0 to turn scheduled backups off")
+	}
+	if d != 0 && d < 5*time.Minute {
+		return fmt.Errorf("must be at least 5m (or 0 to turn scheduled backups off)")
+	}
+	c.BackupInterval = d
+	return nil
+}
+
+func intIn(lo, hi int, set func(*Config, int)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+		}
+		set(c, n)
+		return nil
+	}
+}
+
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("must be true or false")
+}

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package desktop
+
+func isWindowsAddrInUse(error) bool { return false }

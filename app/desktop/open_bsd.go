@@ -1,0 +1,5 @@
+//go:build freebsd || openbsd || netbsd
+
+package desktop
+
+func openCommand(u string) (string, []string) { return "xdg-open", []string{u} }

@@ -1,0 +1,3 @@
+package desktop
+
+func openCommand(u string) (string, []string) { return "open", []string{u} }

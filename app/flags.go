@@ -1,0 +1,199 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+
+	"parley/app/config"
+)
+
+// command is what the invocation asks for.
+type command struct {
+	name        string // serve, backup, restore, doctor, version, help
+	backupPath  string
+	restoreFile string
+	portable    bool
+	flags       map[string]string // setting Env name -> flag value
+}
+
+// usageError is a mistake on the command line (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg + " (see parley --help)" }
+
+// optionalValue is a flag that may appear alone (--backup) or with a value
+// (--backup=PATH or --backup PATH).
+type optionalValue struct {
+	set   bool
+	value string
+}
+
+func (o *optionalValue) String() string   { return o.value }
+func (o *optionalValue) IsBoolFlag() bool { return true }
+func (o *optionalValue) Set(v string) error {
+	o.set = true
+	if v != "true" {
+		o.value = v
+	}
+	return nil
+}
+
+type boolSetting struct{ value string }
+
+func (b *boolSetting) String() string   { return b.value }
+func (b *boolSetting) IsBoolFlag() bool { return true }
+func (b *boolSetting) Set(v string) error {
+	b.value = v
+	return nil
+}
+
+var subcommands = map[string]string{
+	"doctor":  "check the data directory, database, audit trail, backups and configuration",
+	"version": "print the version",
+	"help":    "print this help",
+}
+
+func parseArgs(args []string) (command, error) {
+	cmd := command{name: "serve", flags: map[string]string{}}
+	fs := flag.NewFlagSet("parley", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var backup optionalValue
+	var restore string
+	var version, help bool
+	fs.Var(&backup, "backup", "")
+	fs.StringVar(&restore, "restore", "", "")
+	fs.BoolVar(&version, "version", false, "")
+	fs.BoolVar(&help, "help", false, "")
+	fs.BoolVar(&help, "h", false, "")
+	fs.BoolVar(&cmd.portable, "portable", false, "")
+	settingFlags := map[string]string{}
+	for _, s := range config.Settings() {
+		if s.Flag == "" {
+			continue
+		}
+		settingFlags[s.Flag] = s.Env
+		if s.Default == "false" {
+			fs.Var(&boolSetting{}, s.Flag, "")
+		} else {
+			fs.String(s.Flag, "", "")
+		}
+	}
+
+	var positional []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				cmd.name = "help"
+				return cmd, nil
+			}
+			return cmd, usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if env, ok := settingFlags[f.Name]; ok {
+			cmd.flags[env] = f.Value.String()
+		}
+	})
+
+	if len(positional) > 0 {
+		if _, ok := subcommands[positional[0]]; ok {
+			cmd.name, positional = positional[0], positional[1:]
+		} else if !backup.set {
+			return cmd, usageError{fmt.Sprintf("unknown command %q", positional[0])}
+		}
+	}
+	switch {
+	case cmd.name != "serve" && (backup.set || restore != ""):
+		return cmd, usageError{"--backup and --restore cannot be combined with " + cmd.name}
+	case help:
+		cmd.name = "help"
+		return cmd, nil
+	case version:
+		cmd.name = "version"
+		return cmd, nil
+	case backup.set && restore != "":
+		return cmd, usageError{"--backup and --restore cannot be used together"}
+	case backup.set:
+		cmd.name = "backup"
+		cmd.backupPath = backup.value
+		if len(positional) > 0 && cmd.backupPath == "" {
+			cmd.backupPath, positional = positional[0], positional[1:]
+		}
+	case restore != "":
+		cmd.name = "restore"
+		cmd.restoreFile = restore
+	}
+	if len(positional) > 0 {
+		return cmd, usageError{fmt.Sprintf("unexpected argument %q", positional[0])}
+	}
+	return cmd, nil
+}
+
+func usage(w io.Writer, version string) {
+	fmt.Fprintf(w, `Parley %s — a local-first LinkedIn outreach workstation.
+
+Usage:
+  parley [flags]              serve the dashboard and open it in the browser
+  parley --backup [PATH]      write a checksummed snapshot (PATH: directory or file;
+                              default: backups/ in the data directory)
+  parley --restore FILE       replace the database with a verified snapshot
+                              (Parley must be stopped)
+  parley doctor               %s
+  parley version | help
+
+Flags:
+`, version, subcommands["doctor"])
+	settings := config.Settings()
+	for _, s := range settings {
+		if s.Flag == "" {
+			continue
+		}
+		arg := " VALUE"
+		switch {
+		case s.Default == "false":
+			arg = ""
+		case s.Flag == "data-dir":
+			arg = " DIR"
+		case s.Flag == "addr":
+			arg = " HOST:PORT"
+		}
+		fmt.Fprintf(w, "  %-22s %s (%s)\n", "--"+s.Flag+arg, s.Help, s.Env)
+	}
+	for _, f := range [][2]string{
+		{"--portable", "keep all data in parley-data/ beside the executable"},
+		{"--backup [PATH]", "see above"},
+		{"--restore FILE", "see above"},
+		{"--version", "print the version"},
+		{"--help", "print this help"},
+	} {
+		fmt.Fprintf(w, "  %-22s %s\n", f[0], f[1])
+	}
+	fmt.Fprint(w, `
+Environment (also read from .env in the data directory; flags win over the
+environment, which wins over .env):
+`)
+	sort.Slice(settings, func(i, j int) bool { return settings[i].Env < settings[j].Env })
+	for _, s := range settings {
+		def := ""
+		if s.Default != "" {
+			def = " (default " + s.Default + ")"
+		}
+		fmt.Fprintf(w, "  %-24s %s%s\n", s.Env, s.Help, def)
+	}
+	fmt.Fprint(w, `
+Data directory: --data-dir, else PARLEY_DATA_DIR, else parley-data/ beside the
+executable if it exists (portable mode), else the user configuration folder
+(Parley/).
+
+Exit status: 0 on success, 1 on failure (one line on stderr), 2 on a
+command-line mistake.
+`)
+}

@@ -1,0 +1,197 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"parley/app/backups"
+	"parley/app/config"
+	"parley/app/control"
+	"parley/app/desktop"
+	"parley/app/integrity"
+	"parley/app/logging"
+	"parley/app/model"
+	"parley/app/web"
+	"parley/storage"
+)
+
+// serve runs Parley until ctx ends (SIGINT/SIGTERM).
+func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
+	clock := model.SystemClock{}
+	started := clock.Now()
+	redactor := logging.NewRedactor(cfg.Secrets()...)
+	log, logCloser, err := logging.New(logging.Options{
+		Level: cfg.LogLevel, Stderr: env.Stderr, StderrJSON: cfg.LogFormat == "json",
+		File: cfg.Paths.LogFile(), MaxMB: cfg.LogMaxMB, MaxFiles: cfg.LogMaxFiles, Redactor: redactor,
+	})
+	if err != nil {
+		return fmt.Errorf("cannot open the log in %s: %v", cfg.Paths.Logs(), err)
+	}
+	defer logCloser.Close()
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
+	openBrowser := env.OpenBrowser
+	if openBrowser == nil {
+		openBrowser = desktop.OpenBrowser
+	}
+
+	store, err := storage.Open(storage.Options{
+		Path: cfg.Paths.DB(), Clock: clock, Logger: log,
+		SnapshotDir: cfg.Paths.Backups(), AppVersion: env.Version,
+	})
+	if errors.Is(err, storage.ErrLocked) {
+		return handOff(ctx, env, cfg, openBrowser)
+	}
+	if err != nil {
+		return explainOpenError(cfg, err)
+	}
+	defer func() {
+		if cerr := store.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+
+	ln, err := desktop.Listen(cfg.Addr, !cfg.AddrExplicit)
+	if err != nil {
+		return err
+	}
+	if ln.Addr().String() != cfg.Addr && !cfg.AddrExplicit {
+		log.Warn("the default address is in use; listening on a free port instead", "wanted", cfg.Addr, "got", ln.Addr().String())
+	}
+	ctlLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("cannot open the local control channel: %v", err)
+	}
+	token, err := control.NewToken(cfg.Paths)
+	if err != nil {
+		ln.Close()
+		ctlLn.Close()
+		return err
+	}
+	redactor.Add(token)
+
+	url := "http://" + ln.Addr().String()
+	inst := control.Instance{
+		PID: os.Getpid(), URL: url, ControlURL: "http://" + ctlLn.Addr().String(),
+		Version: env.Version, StartedAt: started,
+	}
+
+	bk, err := backups.New(backups.Options{
+		Store: store, Paths: cfg.Paths, Clock: clock, Logger: log.With("service", "backups"),
+		Interval: cfg.BackupInterval, Keep: cfg.BackupKeep,
+	})
+	if err != nil {
+		ln.Close()
+		ctlLn.Close()
+		return err
+	}
+	checker := &integrity.Checker{Store: store, Clock: clock, Logger: log.With("service", "integrity"), Delay: 5 * time.Second}
+	host, _, _ := net.SplitHostPort(ln.Addr().String())
+	webSrv, err := web.New(web.Options{
+		Store: store, Backups: bk, Integrity: checker.Result, Logger: log.With("service", "http"), Clock: clock,
+		Config: cfg, Version: env.Version, StartedAt: started, ListenHost: host,
+	})
+	if err != nil {
+		ln.Close()
+		ctlLn.Close()
+		return err
+	}
+	ctl := control.NewServer(control.ServerOptions{
+		Token: token, Store: store, Backups: bk, Logger: log.With("service", "control"),
+		Instance: func() control.Instance { return inst },
+	})
+
+	if err := recordStart(store, inst); err != nil {
+		ln.Close()
+		ctlLn.Close()
+		return err
+	}
+	if err := control.WriteInstance(cfg.Paths, inst); err != nil {
+		ln.Close()
+		ctlLn.Close()
+		return err
+	}
+	defer control.RemoveInstance(cfg.Paths, inst.PID)
+	defer os.Remove(cfg.Paths.ControlToken())
+
+	log.Info("Parley started", "url", url, "data_dir", cfg.Paths.Root, "version", env.Version, "startup", time.Since(started))
+	fmt.Fprintf(env.Stdout, "Parley is running at %s\n", url)
+	if !cfg.NoBrowser {
+		if err := openBrowser(url); err != nil {
+			log.Warn("could not open the browser; open the address by hand", "url", url, "error", err)
+		}
+	}
+
+	// Start order is deepest first; runServices stops in reverse, so HTTP
+	// stops accepting first and the backup scheduler last. The store is
+	// closed after all of them (deferred above).
+	err = runServices(ctx, log, []service{
+		{"backups", bk.Serve},
+		{"integrity", checker.Serve},
+		{"control", func(ctx context.Context) error { return ctl.Serve(ctx, ctlLn) }},
+		{"http", func(ctx context.Context) error { return webSrv.Serve(ctx, ln, cfg.ShutdownTimeout) }},
+	})
+	log.Info("Parley stopped")
+	return err
+}
+
+// handOff is the second launch: another Parley holds the database, so
+// open the browser on it and exit successfully.
+func handOff(ctx context.Context, env Env, cfg config.Config, openBrowser func(string) error) error {
+	var client *control.Client
+	var err error
+	// The other instance may still be starting; give it a moment to publish
+	// its address.
+	for range 20 {
+		if client, err = control.Connect(ctx, cfg.Paths); err == nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(150 * time.Millisecond):
+		}
+	}
+	if client == nil {
+		return fmt.Errorf("%s is in use by another program, and no running Parley answers for %s; close the other program or use another --data-dir", cfg.Paths.DB(), cfg.Paths.Root)
+	}
+	fmt.Fprintf(env.Stdout, "Parley is already running at %s\n", client.Instance.URL)
+	if !cfg.NoBrowser {
+		if err := openBrowser(client.Instance.URL); err != nil {
+			fmt.Fprintf(env.Stdout, "Open %s in your browser.\n", client.Instance.URL)
+		}
+	}
+	return nil
+}
+
+// explainOpenError turns a refused database into one actionable line.
+func explainOpenError(cfg config.Config, err error) error {
+	var ce *storage.CorruptError
+	if errors.As(err, &ce) {
+		msg := fmt.Sprintf("%s is damaged (%s)", cfg.Paths.DB(), ce.Reason)
+		if good, ok := backups.NewestGood(cfg.Paths); ok {
+			return fmt.Errorf("%s; the newest good snapshot is %s: restore it with: parley --data-dir %q --restore %q", msg, good, cfg.Paths.Root, good)
+		}
+		return fmt.Errorf("%s, and no snapshot with a matching checksum was found in %s; move the file aside to start afresh, or restore a copy with parley --restore FILE", msg, cfg.Paths.Backups())
+	}
+	var se *storage.SchemaError
+	if errors.As(err, &se) {
+		return err
+	}
+	return fmt.Errorf("cannot open the database: %v", err)
+}
+
+func recordStart(store *storage.Store, inst control.Instance) error {
+	data, _ := json.Marshal(map[string]any{"version": inst.Version, "url": inst.URL, "pid": inst.PID})
+	return store.Update(func(tx *storage.Tx) error {
+		_, err := tx.AppendEvent(model.Event{Type: model.EventAppStarted, Data: data})
+		return err
+	})
+}

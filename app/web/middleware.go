@@ -1,0 +1,146 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// ContentSecurityPolicy is sent on every response: no inline script or
+// style, nothing from other origins, no framing.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+const maxBody = 1 << 20
+
+type ctxKey int
+
+const requestIDKey ctxKey = 0
+
+// RequestID returns the correlation id of the request ctx belongs to.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// requestID gives every request a server-generated correlation id. A
+// client-sent X-Request-ID is not trusted as the id.
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		b := make([]byte, 8)
+		rand.Read(b)
+		id := hex.EncodeToString(b)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		req := c.Request()
+		c.SetRequest(req.WithContext(context.WithValue(req.Context(), requestIDKey, id)))
+		return next(c)
+	}
+}
+
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Permissions-Policy", "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()")
+		h.Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
+// checkHost refuses requests whose Host header is not a name Parley
+// answers to: a DNS-rebinding page reaches 127.0.0.1 under its own name.
+func (s *Server) checkHost(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		host := c.Request().Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.ToLower(strings.Trim(host, "[]"))
+		if !s.hosts[host] {
+			s.log.Warn("request refused: unknown Host header", "host", c.Request().Host, "peer", c.RealIP(), "request_id", RequestID(c.Request().Context()))
+			return echo.NewHTTPError(http.StatusForbidden, "Parley does not answer to this host name.")
+		}
+		return next(c)
+	}
+}
+
+// checkOrigin refuses state-changing requests that a browser marks as
+// coming from another site or origin. Other localhost ports count as the
+// same site, so SameSite cookies alone would not stop them.
+func (s *Server) checkOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		switch req.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		if site := req.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+			return s.crossSite(c, "Sec-Fetch-Site: "+site)
+		}
+		if origin := req.Header.Get("Origin"); origin != "" && origin != "http://"+req.Host && origin != "https://"+req.Host {
+			return s.crossSite(c, "Origin: "+origin)
+		}
+		return next(c)
+	}
+}
+
+func (s *Server) crossSite(c echo.Context, why string) error {
+	s.log.Warn("request refused: cross-origin", "why", why, "path", c.Request().URL.Path, "peer", c.RealIP(), "request_id", RequestID(c.Request().Context()))
+	return echo.NewHTTPError(http.StatusForbidden, "This request came from another site and was refused.")
+}
+
+func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.ContentLength > maxBody {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The request is too large.")
+		}
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxBody)
+		return next(c)
+	}
+}
+
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			}
+		}()
+		return next(c)
+	}
+}
+
+func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		req := c.Request()
+		level := s.log.Info
+		if strings.HasPrefix(req.URL.Path, "/assets/") || req.URL.Path == "/healthz" {
+			level = s.log.Debug
+		}
+		level("http request", "method", req.Method, "path", req.URL.Path, "status", c.Response().Status,
+			"duration", time.Since(start), "peer", c.RealIP(), "request_id", RequestID(req.Context()))
+		return nil
+	}
+}

@@ -1,0 +1,69 @@
+package web
+
+import (
+	"bytes"
+	"sync"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"parley/views/layout"
+)
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes a templ component as HTML. It renders into a buffer first
+// so a failing template yields a clean error page, not half a page.
+func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := comp.Render(c.Request().Context(), buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// layout builds the frame every page shares, with the banners that must be
+// visible everywhere (a failed backup, a damaged database).
+func (s *Server) layout(c echo.Context, title, active string) layout.Props {
+	return layout.Props{
+		Title:  title,
+		Active: active,
+		Assets: layout.Assets{
+			CSS:   s.assets.URL("app.css"),
+			HTMX:  s.assets.URL("vendor/htmx.min.js"),
+			SSE:   s.assets.URL("vendor/htmx-ext-sse.min.js"),
+			AppJS: s.assets.URL("app.js"),
+			Icon:  s.assets.URL("icon.svg"),
+		},
+		Version: s.o.Version,
+		Banners: s.banners(),
+	}
+}
+
+func (s *Server) banners() []layout.Banner {
+	var out []layout.Banner
+	if s.o.Integrity != nil {
+		if r := s.o.Integrity(); r.State == "failed" {
+			out = append(out, layout.Banner{
+				Kind: "bad", Title: "The database failed its consistency check.",
+				Text: r.Detail + " Stop Parley and restore the newest backup (parley --restore FILE).",
+				Link: "/backups", LinkText: "See backups",
+			})
+		}
+	}
+	st, err := s.o.Backups.Status()
+	if err != nil {
+		s.log.Error("banner: backup status", "error", err)
+		return out
+	}
+	if f := st.LastFailure; f != nil {
+		out = append(out, layout.Banner{
+			Kind: "bad", Title: "The last backup failed (" + f.FinishedAt.UTC().Format("2 Jan 15:04 UTC") + ").",
+			Text: f.Error + ". This stays here until a backup succeeds.",
+			Link: "/backups", LinkText: "Open backups",
+		})
+	}
+	return out
+}

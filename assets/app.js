@@ -1,0 +1,73 @@
+// Parley's own behaviour, attached by delegation so pages need no inline
+// script (the CSP forbids it). htmx is configured by the htmx-config meta tag.
+(function () {
+  "use strict";
+
+  function meta(name) {
+    var el = document.querySelector('meta[name="' + name + '"]');
+    return el ? el.getAttribute("content") : "";
+  }
+
+  // Every htmx request carries the session's CSRF token when the page has one.
+  document.body.addEventListener("htmx:configRequest", function (evt) {
+    var token = meta("csrf-token");
+    if (token) {
+      evt.detail.headers["X-CSRF-Token"] = token;
+    }
+  });
+
+  // Error responses carry a rendered message fragment; show it in the flash
+  // area instead of failing silently (htmx does not swap 4xx/5xx bodies).
+  document.body.addEventListener("htmx:responseError", function (evt) {
+    var flash = document.getElementById("flash");
+    var xhr = evt.detail.xhr;
+    if (!flash) {
+      return;
+    }
+    if (xhr.getResponseHeader("Content-Type") &&
+        xhr.getResponseHeader("Content-Type").indexOf("text/html") === 0) {
+      flash.innerHTML = xhr.responseText;
+    } else {
+      flash.textContent = "The request failed (" + xhr.status + "). Try again.";
+    }
+  });
+  document.body.addEventListener("htmx:sendError", function () {
+    var flash = document.getElementById("flash");
+    if (flash) {
+      flash.textContent = "Parley did not answer. Is it still running?";
+    }
+  });
+
+  // Times are rendered in UTC by the server; show them in the viewer's zone.
+  function localizeTimes(root) {
+    var fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+    root.querySelectorAll("time[data-local]").forEach(function (el) {
+      var d = new Date(el.getAttribute("datetime"));
+      if (!isNaN(d)) {
+        el.textContent = fmt.format(d);
+        el.removeAttribute("data-local");
+      }
+    });
+  }
+  localizeTimes(document);
+  document.body.addEventListener("htmx:afterSwap", function (evt) {
+    localizeTimes(evt.detail.target);
+  });
+
+  // Buttons with data-busy-label say what they are doing while a request runs.
+  document.body.addEventListener("htmx:beforeRequest", function (evt) {
+    var el = evt.detail.elt;
+    if (el && el.dataset && el.dataset.busyLabel) {
+      el.dataset.idleLabel = el.textContent;
+      el.textContent = el.dataset.busyLabel;
+      el.disabled = true;
+    }
+  });
+  document.body.addEventListener("htmx:afterRequest", function (evt) {
+    var el = evt.detail.elt;
+    if (el && el.dataset && el.dataset.idleLabel) {
+      el.textContent = el.dataset.idleLabel;
+      el.disabled = false;
+    }
+  });
+})();

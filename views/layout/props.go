@@ -1,0 +1,42 @@
+// Package layout is the page frame: head, navigation, banners, footer.
+package layout
+
+// Props is what every page passes to the layout.
+type Props struct {
+	Title     string
+	Active    string
+	Assets    Assets
+	Version   string
+	CSRFToken string
+	Banners   []Banner
+}
+
+// Assets are the content-hashed URLs of the static files.
+type Assets struct {
+	CSS, HTMX, SSE, AppJS, Icon string
+}
+
+// Banner is a notice shown above every page (e.g. a failed backup).
+type Banner struct {
+	// Kind is bad, warn or ok.
+	Kind     string
+	Title    string
+	Text     string
+	Link     string
+	LinkText string
+}
+
+// NavItem is one entry of the top navigation.
+type NavItem struct {
+	Key, Label, Href string
+}
+
+// Nav lists the pages in navigation order.
+func Nav() []NavItem {
+	return []NavItem{
+		{Key: "dashboard", Label: "Dashboard", Href: "/"},
+		{Key: "backups", Label: "Backups", Href: "/backups"},
+	}
+}
+
+const htmxConfig = `{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false,"selfRequestsOnly":true,"historyCacheSize":0}`
