@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"time"
@@ -26,7 +27,9 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	started := clock.Now()
 	redactor := logging.NewRedactor(cfg.Secrets()...)
 	log, logCloser, err := logging.New(logging.Options{
-		Level: cfg.LogLevel, Stderr: env.Stderr, StderrJSON: cfg.LogFormat == "json",
+		// The terminal shows warnings and errors; the file keeps everything
+		// at PARLEY_LOG_LEVEL.
+		Level: cfg.LogLevel, Stderr: env.Stderr, StderrJSON: cfg.LogFormat == "json", StderrLevel: slog.LevelWarn,
 		File: cfg.Paths.LogFile(), MaxMB: cfg.LogMaxMB, MaxFiles: cfg.LogMaxFiles, Redactor: redactor,
 	})
 	if err != nil {

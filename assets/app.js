@@ -39,11 +39,16 @@
   });
 
   // Times are rendered in UTC by the server; show them in the viewer's zone.
+  var formats = {
+    "": new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }),
+    "short": new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })
+  };
   function localizeTimes(root) {
-    var fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
     root.querySelectorAll("time[data-local]").forEach(function (el) {
       var d = new Date(el.getAttribute("datetime"));
+      var fmt = formats[el.getAttribute("data-local")] || formats[""];
       if (!isNaN(d)) {
+        el.title = el.textContent;
         el.textContent = fmt.format(d);
         el.removeAttribute("data-local");
       }

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/joho/godotenv"
 )
@@ -203,7 +204,9 @@ func resolveDataDir(src Source, env map[string]string) (string, bool, error) {
 // file is readable by other users: it may hold provider keys.
 func readDotEnv(path string) (map[string]string, []string, error) {
 	fi, err := os.Stat(path)
-	if errors.Is(err, os.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		// Missing, or the data directory itself is not a directory: the
+		// data directory check reports that with its fix.
 		return map[string]string{}, nil, nil
 	}
 	if err != nil {

@@ -35,6 +35,9 @@ type Server struct {
 
 // NewServer builds the control server.
 func NewServer(o ServerOptions) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
 	s := &Server{o: o, mux: http.NewServeMux()}
 	s.mux.HandleFunc("GET /v1/ping", s.ping)
 	s.mux.HandleFunc("POST /v1/backup", s.backup)

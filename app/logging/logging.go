@@ -12,10 +12,11 @@ import (
 // Options configure New.
 type Options struct {
 	Level slog.Level
-	// Stderr receives human-readable logs; nil means none (CLI commands
-	// keep stderr for their one-line result).
-	Stderr     io.Writer
-	StderrJSON bool
+	// Stderr receives human-readable logs at StderrLevel or above; nil
+	// means none (CLI commands keep stderr for their one-line result).
+	Stderr      io.Writer
+	StderrJSON  bool
+	StderrLevel slog.Level
 	// File is the log file (JSON lines, rotated); empty means none.
 	File     string
 	MaxMB    int
@@ -30,10 +31,11 @@ func New(o Options) (*slog.Logger, io.Closer, error) {
 	var sinks []slog.Handler
 	var closer io.Closer = nopCloser{}
 	if o.Stderr != nil {
+		sopts := &slog.HandlerOptions{Level: max(o.Level, o.StderrLevel)}
 		if o.StderrJSON {
-			sinks = append(sinks, slog.NewJSONHandler(o.Stderr, hopts))
+			sinks = append(sinks, slog.NewJSONHandler(o.Stderr, sopts))
 		} else {
-			sinks = append(sinks, slog.NewTextHandler(o.Stderr, hopts))
+			sinks = append(sinks, slog.NewTextHandler(o.Stderr, sopts))
 		}
 	}
 	if o.File != "" {
