@@ -105,3 +105,14 @@ func TestMainExitCodesAndOneLineErrors(t *testing.T) {
 		t.Errorf("bad addr = %d %q", code, errOut)
 	}
 }
+
+func FuzzParseArgs(f *testing.F) {
+	f.Add("--backup\x00/tmp/x\x00--data-dir\x00d")
+	f.Add("doctor\x00--addr=1")
+	f.Fuzz(func(t *testing.T, joined string) {
+		cmd, err := parseArgs(strings.Split(joined, "\x00"))
+		if err == nil && cmd.name == "" {
+			t.Fatal("no command and no error")
+		}
+	})
+}

@@ -35,14 +35,23 @@ func ReadChecksumFile(path string) (string, error) {
 	if err != nil && err != io.EOF {
 		return "", err
 	}
+	sum, ok := parseChecksumLine(line)
+	if !ok {
+		return "", fmt.Errorf("%s.sha256 is not a sha256sum line", filepath.Base(path))
+	}
+	return sum, nil
+}
+
+// parseChecksumLine reads the hash from a "<hex>  <name>" line.
+func parseChecksumLine(line string) (string, bool) {
 	fields := strings.Fields(line)
 	if len(fields) < 1 || len(fields[0]) != 64 {
-		return "", fmt.Errorf("%s.sha256 is not a sha256sum line", filepath.Base(path))
+		return "", false
 	}
 	if _, err := hex.DecodeString(fields[0]); err != nil {
-		return "", fmt.Errorf("%s.sha256 is not a sha256sum line", filepath.Base(path))
+		return "", false
 	}
-	return strings.ToLower(fields[0]), nil
+	return strings.ToLower(fields[0]), true
 }
 
 // FileSHA256 hashes a whole file.
