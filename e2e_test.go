@@ -581,3 +581,31 @@ func waitFile(t *testing.T, path string) {
 }
 
 func configPaths(dir string) config.Paths { return config.Paths{Root: dir} }
+
+// TestSignalsShutDownCleanly: Ctrl-C (SIGINT) and closing the terminal
+// (SIGHUP) stop Parley as cleanly as SIGTERM does.
+func TestSignalsShutDownCleanly(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			p := start(t, dir)
+			p.cmd.Process.Signal(sig)
+			select {
+			case err := <-p.exited:
+				if err != nil {
+					t.Fatalf("exit after %v: %v\n%s", sig, err, p.stderr)
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatalf("no exit after %v", sig)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "instance.json")); !os.IsNotExist(err) {
+				t.Error("instance.json left behind")
+			}
+			s, err := storage.Open(storage.Options{Path: filepath.Join(dir, "parley.db"), LockTimeout: time.Second})
+			if err != nil {
+				t.Fatalf("database still locked or damaged: %v", err)
+			}
+			s.Close()
+		})
+	}
+}

@@ -17,7 +17,9 @@ import (
 var version = ""
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP is what closing the terminal sends; on Windows, closing the
+	// console arrives as SIGTERM.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	exe, _ := os.Executable()
 	code := app.Main(ctx, app.Env{
 		Args:       os.Args[1:],
