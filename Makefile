@@ -37,14 +37,14 @@ check-generated: generate ## fail when generated code is not committed
 bench: ## run the benchmarks in docs/BENCHMARKS.md (several minutes, ~2 GB of disk)
 	$(GO) run ./bench $(BENCHFLAGS)
 
-dist: ## cross-compile one binary per OS/arch into dist/, each with a .sha256
+dist: ## cross-compile dist/<os>-<arch>/parley[.exe] for every platform, each with a .sha256
 	@rm -rf dist && mkdir -p dist
 	@for p in $(PLATFORMS); do \
 	  os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
-	  out=dist/parley-$(VERSION)-$$os-$$arch$$ext; \
-	  echo "building $$out"; \
-	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $$out . || exit 1; \
-	  (cd dist && sha256sum $$(basename $$out) > $$(basename $$out).sha256); \
+	  dir=dist/$$os-$$arch; mkdir -p $$dir; \
+	  echo "building $$dir/parley$$ext ($(VERSION))"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $$dir/parley$$ext . || exit 1; \
+	  (cd $$dir && sha256sum parley$$ext > parley$$ext.sha256); \
 	done
 
 assets: ## re-vendor htmx and htmx-ext-sse from the npm registry
