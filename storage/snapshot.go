@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -54,7 +55,7 @@ func (s *Store) SnapshotToFile(dest string) (res SnapshotResult, err error) {
 
 	var manifest model.SnapshotManifest
 	err = s.db.View(func(b *bolt.Tx) error {
-		hw := newHashingWriter(tmp)
+		hw := newHashingWriter(&writebackFile{f: tmp})
 		n, werr := b.WriteTo(hw)
 		sum, cerr := hw.Close()
 		if werr != nil {
@@ -105,8 +106,8 @@ func (s *Store) SnapshotToFile(dest string) (res SnapshotResult, err error) {
 // Chunk sizes of the hashing pipeline: big reads amortise system calls, and
 // a few chunks in flight let hashing overlap the file writes.
 const (
-	hashChunkSize  = 1 << 20
-	hashChunkCount = 4
+	hashChunkSize  = 128 << 10
+	hashChunkCount = 8
 )
 
 // hashingWriter writes to a file and hashes the same bytes in a second
@@ -139,6 +140,10 @@ func newHashingWriter(f io.Writer) *hashingWriter {
 		for c := range w.work {
 			w.h.Write(c)
 			w.free <- c[:0]
+			// Hashing never blocks, so without a yield it would keep its
+			// P until the scheduler preempts it (10 ms), and commits
+			// waiting for a P would see that as latency.
+			runtime.Gosched()
 		}
 	}()
 	return w
@@ -192,6 +197,7 @@ func (w *hashingWriter) flush() {
 		w.err = err
 	}
 	w.cur = <-w.free
+	runtime.Gosched()
 }
 
 // Close flushes the last chunk, waits for the hash and returns it in hex.
