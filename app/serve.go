@@ -72,10 +72,16 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 		ln.Close()
 		return fmt.Errorf("cannot open the local control channel: %v", err)
 	}
+	// Until the services own the listeners, a failed step closes them.
+	serving := false
+	defer func() {
+		if !serving {
+			ln.Close()
+			ctlLn.Close()
+		}
+	}()
 	token, err := control.NewToken(cfg.Paths)
 	if err != nil {
-		ln.Close()
-		ctlLn.Close()
 		return err
 	}
 	redactor.Add(token)
@@ -91,8 +97,6 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 		Interval: cfg.BackupInterval, Keep: cfg.BackupKeep,
 	})
 	if err != nil {
-		ln.Close()
-		ctlLn.Close()
 		return err
 	}
 	checker := &integrity.Checker{Store: store, Clock: clock, Logger: log.With("service", "integrity"), Delay: 5 * time.Second}
@@ -102,8 +106,6 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 		Config: cfg, Version: env.Version, StartedAt: started, ListenHost: host,
 	})
 	if err != nil {
-		ln.Close()
-		ctlLn.Close()
 		return err
 	}
 	ctl := control.NewServer(control.ServerOptions{
@@ -112,13 +114,9 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	})
 
 	if err := recordStart(store, inst); err != nil {
-		ln.Close()
-		ctlLn.Close()
 		return err
 	}
 	if err := control.WriteInstance(cfg.Paths, inst); err != nil {
-		ln.Close()
-		ctlLn.Close()
 		return err
 	}
 	defer control.RemoveInstance(cfg.Paths, inst.PID)
@@ -132,6 +130,7 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 		}
 	}
 
+	serving = true
 	// Start order is deepest first; runServices stops in reverse, so HTTP
 	// stops accepting first and the backup scheduler last. The store is
 	// closed after all of them (deferred above).

@@ -65,7 +65,7 @@ func (s *Server) router() *echo.Echo {
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(s.requestID, s.securityHeaders, s.checkHost)
-	e.Use(s.recoverPanics, s.accessLog, s.checkOrigin, s.limitBody)
+	e.Use(s.accessLog, s.recoverPanics, s.checkOrigin, s.limitBody)
 	for _, r := range s.routes() {
 		if r.perm == PermNone {
 			panic("web: route " + r.method + " " + r.path + " has no permission")
