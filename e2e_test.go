@@ -437,7 +437,7 @@ func TestRestoreRefusesBadFilesThroughTheCLI(t *testing.T) {
 		"truncated":         {write("trunc.db", good[:len(good)/2], true), "truncated"},
 		"checksum mismatch": {flipped, "damaged or was changed"},
 		"no checksum":       {write("bare.db", good, false), "no checksum file"},
-		"newer schema":      {newer, "schema version 9, but this Parley supports up to version 1"},
+		"newer schema":      {newer, fmt.Sprintf("schema version 9, but this Parley supports up to version %d", len(storage.Schema()))},
 	}
 	for name, c := range cases {
 		code, _, errOut := runCLI(t, env(), "--data-dir", dir, "--restore", c.file)

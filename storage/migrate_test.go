@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/json"
+	"fmt"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,7 +16,10 @@ import (
 
 func schemaWith(extra ...Migration) []Migration { return append(Schema(), extra...) }
 
-var migrationAddWidgets = Migration{Version: 2, Name: "widgets", Up: func(tx *bolt.Tx) error {
+// next is the version a test migration appended to the schema gets.
+var next = len(Schema()) + 1
+
+var migrationAddWidgets = Migration{Version: next, Name: "widgets", Up: func(tx *bolt.Tx) error {
 	b, err := tx.CreateBucket([]byte("widgets"))
 	if err != nil {
 		return err
@@ -23,7 +27,7 @@ var migrationAddWidgets = Migration{Version: 2, Name: "widgets", Up: func(tx *bo
 	return b.Put([]byte("w1"), []byte(`{"v":1}`))
 }}
 
-func seedV1(t *testing.T, path string) {
+func seedCurrent(t *testing.T, path string) {
 	t.Helper()
 	s, err := Open(Options{Path: path, migrations: Schema()})
 	if err != nil {
@@ -61,12 +65,12 @@ func TestMigrationSnapshotsFirstAndRecordsEverything(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "parley.db")
 	snapDir := filepath.Join(dir, "backups")
-	seedV1(t, path)
+	seedCurrent(t, path)
 
 	s := openTemp(t, Options{Path: path, SnapshotDir: snapDir, migrations: schemaWith(migrationAddWidgets)})
 	s.View(func(tx *Tx) error {
-		if v, _ := readSchemaVersion(tx.b); v != 2 {
-			t.Errorf("version = %d, want 2", v)
+		if v, _ := readSchemaVersion(tx.b); v != next {
+			t.Errorf("version = %d, want %d", v, next)
 		}
 		if tx.b.Bucket([]byte("widgets")).Get([]byte("w1")) == nil {
 			t.Error("migration 2 did not run")
@@ -85,13 +89,13 @@ func TestMigrationSnapshotsFirstAndRecordsEverything(t *testing.T) {
 		evs, _ := tx.RecentEvents(1)
 		var data map[string]int
 		json.Unmarshal(evs[0].Data, &data)
-		if evs[0].Type != model.EventDBMigrated || data["from"] != 1 || data["to"] != 2 {
+		if evs[0].Type != model.EventDBMigrated || data["from"] != next-1 || data["to"] != next {
 			t.Errorf("last event = %+v %s", evs[0], evs[0].Data)
 		}
 		return nil
 	})
 
-	matches, _ := filepath.Glob(filepath.Join(snapDir, "pre-migration-v1-to-v2-*.db"))
+	matches, _ := filepath.Glob(filepath.Join(snapDir, fmt.Sprintf("pre-migration-v%d-to-v%d-*.db", next-1, next)))
 	if len(matches) != 1 {
 		t.Fatalf("pre-migration snapshots = %v", matches)
 	}
@@ -103,8 +107,8 @@ func TestMigrationSnapshotsFirstAndRecordsEverything(t *testing.T) {
 		t.Fatalf("snapshot checksum %s != recorded %s", got, want)
 	}
 	info, err := Verify(matches[0], 0)
-	if err != nil || info.SchemaVersion != 1 {
-		t.Fatalf("snapshot = %+v, %v; want a valid version-1 database", info, err)
+	if err != nil || info.SchemaVersion != next-1 {
+		t.Fatalf("snapshot = %+v, %v; want a valid version-%d database", info, err, next-1)
 	}
 	if _, err := os.Stat(matches[0] + ".manifest.json"); err != nil {
 		t.Errorf("manifest missing: %v", err)
@@ -114,20 +118,20 @@ func TestMigrationSnapshotsFirstAndRecordsEverything(t *testing.T) {
 func TestFailedMigrationChangesNothing(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "parley.db")
-	seedV1(t, path)
-	broken := Migration{Version: 2, Name: "broken", Up: func(tx *bolt.Tx) error {
+	seedCurrent(t, path)
+	broken := Migration{Version: next, Name: "broken", Up: func(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucket([]byte("half")); err != nil {
 			return err
 		}
 		return errors.New("boom")
 	}}
 	_, err := Open(Options{Path: path, SnapshotDir: filepath.Join(dir, "backups"), migrations: schemaWith(broken)})
-	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "from version 1 to 2") {
+	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), fmt.Sprintf("from version %d to %d", next-1, next)) {
 		t.Fatalf("Open = %v", err)
 	}
 	s := openTemp(t, Options{Path: path})
 	s.View(func(tx *Tx) error {
-		if v, _ := readSchemaVersion(tx.b); v != 1 {
+		if v, _ := readSchemaVersion(tx.b); v != next-1 {
 			t.Errorf("version = %d after failed migration", v)
 		}
 		if tx.b.Bucket([]byte("half")) != nil {
@@ -139,7 +143,7 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 
 func TestMigrationWithoutSnapshotDirRefuses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "parley.db")
-	seedV1(t, path)
+	seedCurrent(t, path)
 	_, err := Open(Options{Path: path, migrations: schemaWith(migrationAddWidgets)})
 	if err == nil || !strings.Contains(err.Error(), "snapshot directory") {
 		t.Fatalf("Open = %v", err)
@@ -156,18 +160,47 @@ func TestNewerSchemaRefusedNamingBothVersions(t *testing.T) {
 	s.Close()
 	_, err = Open(Options{Path: path, SnapshotDir: dir, migrations: Schema()})
 	var se *SchemaError
-	if !errors.As(err, &se) || se.Found != 2 || se.Supported != 1 {
-		t.Fatalf("Open = %v, want SchemaError 2 > 1", err)
+	if !errors.As(err, &se) || se.Found != next || se.Supported != next-1 {
+		t.Fatalf("Open = %v, want SchemaError %d > %d", err, next, next-1)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "schema version 2") || !strings.Contains(msg, "up to version 1") {
+	if msg := err.Error(); !strings.Contains(msg, fmt.Sprintf("schema version %d", next)) || !strings.Contains(msg, fmt.Sprintf("up to version %d", next-1)) {
 		t.Fatalf("message does not name both versions: %s", msg)
 	}
 }
 
 func TestMisnumberedSchemaRejected(t *testing.T) {
-	bad := schemaWith(Migration{Version: 3, Name: "skips two", Up: migrateV1})
+	bad := schemaWith(Migration{Version: next + 1, Name: "skips one", Up: migrateV1})
 	_, err := Open(Options{Path: filepath.Join(t.TempDir(), "p.db"), migrations: bad})
-	if err == nil || !strings.Contains(err.Error(), "want 2") {
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("want %d", next)) {
 		t.Fatalf("Open = %v", err)
+	}
+}
+
+// TestMigrationV2FromV1: a version-1 database with data gains the security
+// buckets, keeps its data and gets a pre-migration snapshot.
+func TestMigrationV2FromV1(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "parley.db")
+	s, err := Open(Options{Path: path, migrations: Schema()[:1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Update(func(tx *Tx) error { return tx.PutSetting("kept", "yes") })
+	s.Close()
+	s = openTemp(t, Options{Path: path, SnapshotDir: filepath.Join(dir, "backups")})
+	s.View(func(tx *Tx) error {
+		for _, b := range [][]byte{bucketUsers, bucketSessions, bucketSessionsByUser, bucketAPIKeys, bucketAPIKeysByHash, bucketLockouts, bucketSetupTokens} {
+			if tx.b.Bucket(b) == nil {
+				t.Errorf("bucket %s missing after migration 2", b)
+			}
+		}
+		var kept string
+		if ok, _ := tx.GetSetting("kept", &kept); !ok {
+			t.Error("data lost")
+		}
+		return nil
+	})
+	if m, _ := filepath.Glob(filepath.Join(dir, "backups", "pre-migration-v1-to-v2-*.db")); len(m) != 1 {
+		t.Fatalf("snapshots = %v", m)
 	}
 }

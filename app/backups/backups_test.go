@@ -84,7 +84,7 @@ func TestRunWritesVerifiedSnapshotAndRecordsIt(t *testing.T) {
 	}
 	var m model.SnapshotManifest
 	b, _ := os.ReadFile(abs + ".manifest.json")
-	if err := json.Unmarshal(b, &m); err != nil || m.SHA256 != run.SHA256 || m.SchemaVersion != 1 || m.Size != run.Size || m.File != filepath.Base(abs) {
+	if err := json.Unmarshal(b, &m); err != nil || m.SHA256 != run.SHA256 || m.SchemaVersion != len(storage.Schema()) || m.Size != run.Size || m.File != filepath.Base(abs) {
 		t.Fatalf("manifest = %+v %v", m, err)
 	}
 	if _, err := storage.Verify(abs, 0); err != nil {

@@ -2,6 +2,7 @@ package backups
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,7 +162,7 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 			sum, _ := storage.FileSHA256(p)
 			storage.WriteChecksumFile(p, sum)
 			return p
-		}, "schema version 99, but this Parley supports up to version 1"},
+		}, fmt.Sprintf("schema version 99, but this Parley supports up to version %d", len(storage.Schema()))},
 		{"foreign bbolt", func(t *testing.T, f *restoreFixture) string {
 			p := filepath.Join(t.TempDir(), "other.db")
 			db, _ := bolt.Open(p, 0o600, nil)
