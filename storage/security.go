@@ -242,3 +242,6 @@ func (t *Tx) ReplaceSetupTokens(s model.SetupToken) error {
 	}
 	return t.put(bucketSetupTokens, []byte(s.Hash), s)
 }
+
+// DeleteUser removes a user record (sessions are removed by the caller).
+func (t *Tx) DeleteUser(name string) error { return t.b.Bucket(bucketUsers).Delete(userKey(name)) }

@@ -5,6 +5,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error so that every edge (HTTP, CLI, control channel)
@@ -20,6 +21,7 @@ const (
 	CodeUnauthorized Code = "unauthorized"
 	CodeForbidden    Code = "forbidden"
 	CodeUnavailable  Code = "unavailable"
+	CodeTooMany      Code = "too_many_requests"
 	CodeInternal     Code = "internal"
 )
 
@@ -29,6 +31,8 @@ type Error struct {
 	Code    Code
 	Message string
 	Err     error
+	// RetryAfter tells the client when to try again (CodeTooMany).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -71,4 +75,18 @@ func PublicMessage(err error) string {
 		return e.Message
 	}
 	return "Something went wrong on our side. The details are in the log; try again."
+}
+
+// TooMany is a rate-limit or lockout refusal with the time to wait.
+func TooMany(retryAfter time.Duration, format string, args ...any) *Error {
+	return &Error{Code: CodeTooMany, Message: fmt.Sprintf(format, args...), RetryAfter: retryAfter}
+}
+
+// RetryAfter returns the wait carried by a TooMany error (0 otherwise).
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }

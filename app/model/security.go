@@ -34,6 +34,9 @@ type Session struct {
 	// CSRF is the synchronizer token pages carry; it survives rotation so
 	// pages loaded before a rotation keep working.
 	CSRF string `json:"csrf"`
+	// LoginID is the id the session had at login; it names the login across
+	// rotations (revoking, listing, ending its streams).
+	LoginID string `json:"login_id"`
 	// ReplacedBy and GraceUntil are set when the id was rotated: the old id
 	// keeps working until GraceUntil for requests already in flight.
 	ReplacedBy string    `json:"replaced_by,omitempty"`
