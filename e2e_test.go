@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,7 +100,7 @@ func launch(t *testing.T, environ []string, args ...string) *instance {
 	t.Cleanup(func() { inst.stop() })
 	select {
 	case line, ok := <-lines:
-		if !ok || !strings.HasPrefix(line, "Parley is running at http://") {
+		if !ok || !strings.HasPrefix(line, "Parley is running at http") {
 			t.Fatalf("first stdout line %q; stderr:\n%s", line, inst.stderr)
 		}
 		inst.url = strings.TrimPrefix(line, "Parley is running at ")
@@ -180,7 +182,11 @@ func TestServeAnswersHealthzAndShutsDownCleanly(t *testing.T) {
 	if code, body := get(t, p.url+"/healthz"); code != 200 || body != "ok\n" {
 		t.Fatalf("healthz = %d %q", code, body)
 	}
-	if code, body := get(t, p.url+"/"); code != 200 || !strings.Contains(body, "Dashboard") {
+	if code, body := get(t, p.url+"/"); code != 200 || !strings.Contains(body, "not set up yet") {
+		t.Fatalf("first visit = %d: want the sign-in page explaining the setup", code)
+	}
+	client := signIn(t, dir, p.url)
+	if code, body := getWith(t, client, p.url+"/"); code != 200 || !strings.Contains(body, "Dashboard") {
 		t.Fatalf("dashboard = %d", code)
 	}
 	inst, err := control.ReadInstance(configPaths(dir))
@@ -319,7 +325,7 @@ func TestBackupAgainstRunningAndStoppedInstance(t *testing.T) {
 	}
 	verifyBackupLine(t, out)
 	// The backups page of the running instance lists both runs.
-	_, body := get(t, p.url+"/backups")
+	_, body := getWith(t, signIn(t, dir, p.url), p.url+"/backups")
 	if strings.Count(body, "<td>cli</td>") != 2 {
 		t.Fatalf("backups page does not list the two CLI runs")
 	}
@@ -391,7 +397,7 @@ func TestRestoreRefusedWhileRunningThenWorksWhenStopped(t *testing.T) {
 	if code, _ := get(t, q.url+"/healthz"); code != 200 {
 		t.Fatal("restored database does not serve")
 	}
-	_, body := get(t, q.url+"/")
+	_, body := getWith(t, signIn(t, dir, q.url), q.url+"/")
 	if !strings.Contains(body, "Database restored from a snapshot") {
 		t.Fatal("dashboard does not show the restore")
 	}
@@ -556,7 +562,7 @@ func TestDoctorOnRunningAndStoppedInstance(t *testing.T) {
 	db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte("security_audit_events"))
 		k, v := b.Cursor().First()
-		return b.Put(k, bytes.Replace(v, []byte(`"actor":"cli"`), []byte(`"actor":"eve"`), 1))
+		return b.Put(k, bytes.Replace(v, []byte(`"outcome":"success"`), []byte(`"outcome":"failure"`), 1))
 	})
 	db.Close()
 	code, out, errOut = runCLI(t, env(), "--data-dir", dir, "doctor")
@@ -608,4 +614,187 @@ func TestSignalsShutDownCleanly(t *testing.T) {
 			s.Close()
 		})
 	}
+}
+
+const e2ePassword = "e2e long password"
+
+// signIn sets the admin password through the CLI (the running instance
+// takes it over the control channel) and signs in over the API, returning
+// a client that carries the session cookie.
+func signIn(t *testing.T, dir, base string) *http.Client {
+	t.Helper()
+	cmd := exec.Command(binary, "--data-dir", dir, "admin", "set-password", "--user", "admin", "--password-stdin")
+	cmd.Env = env()
+	cmd.Stdin = strings.NewReader(e2ePassword + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("set-password: %v\n%s", err, out)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err := client.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"username":"admin","password":"`+e2ePassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("login = %d", resp.StatusCode)
+	}
+	return client
+}
+
+func getWith(t *testing.T, client *http.Client, url string) (int, string) {
+	t.Helper()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestFirstRunPrintsAOneTimeSetupLink(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(binary, "--data-dir", dir, "--no-browser", "--addr", "127.0.0.1:0")
+	cmd.Env = env()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	r := bufio.NewReader(stdout)
+	first, _ := r.ReadString('\n')
+	second, _ := r.ReadString('\n')
+	base := strings.TrimSpace(strings.TrimPrefix(first, "Parley is running at "))
+	i := strings.Index(second, base+"/setup?code=prl_setup_")
+	if !strings.HasPrefix(first, "Parley is running at ") || i < 0 {
+		t.Fatalf("stdout:\n%s%s", first, second)
+	}
+	link := strings.Fields(second[i:])[0]
+	if code, body := get(t, link); code != 200 || !strings.Contains(body, "Welcome to Parley") {
+		t.Fatalf("setup link = %d", code)
+	}
+	// The link never reaches the log.
+	code := link[strings.Index(link, "prl_setup_"):]
+	log, _ := os.ReadFile(filepath.Join(dir, "logs", "parley.log"))
+	if bytes.Contains(log, []byte(code)) {
+		t.Fatal("setup code in the log")
+	}
+}
+
+func TestAdminCommandsRunningAndStopped(t *testing.T) {
+	dir := t.TempDir()
+	p := start(t, dir)
+	// create-api-key prints only the key, and the key works.
+	code, out, errOut := runCLI(t, env(), "--data-dir", dir, "admin", "create-api-key", "--name", "cron", "--scope", "control")
+	key := strings.TrimSpace(out)
+	if code != 0 || !strings.HasPrefix(key, "prl_k_") || strings.Count(out, "\n") != 1 {
+		t.Fatalf("create-api-key = %d %q %q", code, out, errOut)
+	}
+	req, _ := http.NewRequest("POST", p.url+"/api/v1/backups", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("backup with the new key = %v %v", resp, err)
+	}
+	resp.Body.Close()
+	// Lock the admin out, then unlock through the CLI.
+	client := signIn(t, dir, p.url)
+	for range 5 {
+		client.Post(p.url+"/api/v1/auth/login", "application/json", strings.NewReader(`{"username":"admin","password":"wrong one"}`))
+	}
+	resp, _ = client.Post(p.url+"/api/v1/auth/login", "application/json", strings.NewReader(`{"username":"admin","password":"`+e2ePassword+`"}`))
+	resp.Body.Close()
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("locked = %d", resp.StatusCode)
+	}
+	if code, out, _ := runCLI(t, env(), "--data-dir", dir, "admin", "unlock", "--user", "admin", "--ip", "127.0.0.1"); code != 0 || !strings.Contains(out, "Unlocked") {
+		t.Fatalf("unlock = %d %q", code, out)
+	}
+	resp, _ = client.Post(p.url+"/api/v1/auth/login", "application/json", strings.NewReader(`{"username":"admin","password":"`+e2ePassword+`"}`))
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("after unlock = %d", resp.StatusCode)
+	}
+	p.stop()
+
+	// The same commands work on a stopped Parley, and are audited as cli.
+	cmd := exec.Command(binary, "--data-dir", dir, "admin", "set-password", "--user", "ops", "--password-stdin")
+	cmd.Env = env()
+	cmd.Stdin = strings.NewReader("another long password\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("set-password while stopped: %v %s", err, out)
+	}
+	if code, out, _ := runCLI(t, env(), "--data-dir", dir, "admin", "create-api-key", "--name", "offline", "--scope", "read"); code != 0 || !strings.HasPrefix(out, "prl_k_") {
+		t.Fatalf("create-api-key while stopped = %d %q", code, out)
+	}
+	s, err := storage.Open(storage.Options{Path: filepath.Join(dir, "parley.db"), ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cliActions := map[string]bool{}
+	s.View(func(tx *storage.Tx) error {
+		recs, _ := tx.RecentAudit(0, 1000)
+		for _, r := range recs {
+			if r.Actor == "cli" {
+				cliActions[r.Action] = true
+			}
+		}
+		return nil
+	})
+	s.Close()
+	for _, a := range []string{"apikey_created", "authn_password_change", "authn_unlock"} {
+		if !cliActions[a] {
+			t.Errorf("no %s audited as cli: %v", a, cliActions)
+		}
+	}
+	// Mistakes get one line and a non-zero exit.
+	for _, args := range [][]string{
+		{"admin", "set-password", "--user", "x"},
+		{"admin", "create-api-key", "--name", "x", "--scope", "root"},
+		{"admin", "unlock"},
+		{"admin", "frobnicate"},
+	} {
+		code, _, errOut := runCLI(t, env(), append([]string{"--data-dir", dir}, args...)...)
+		if code == 0 {
+			t.Errorf("%v succeeded", args)
+		}
+		oneLine(t, errOut)
+	}
+	cmd = exec.Command(binary, "--data-dir", dir, "admin", "set-password", "--user", "ops", "--password-stdin")
+	cmd.Env = env()
+	cmd.Stdin = strings.NewReader("short\n")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err == nil || !strings.Contains(stderr.String(), "at least 8 characters") {
+		t.Fatalf("short password: %v %q", err, stderr.String())
+	}
+}
+
+func TestSelfSignedTLS(t *testing.T) {
+	dir := t.TempDir()
+	p := start(t, dir, "--tls-self-signed")
+	if !strings.HasPrefix(p.url, "https://") {
+		t.Fatalf("url = %s", p.url)
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	resp, err := client.Get(p.url + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Strict-Transport-Security") == "" {
+		t.Fatalf("healthz over TLS = %d %v", resp.StatusCode, resp.Header)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "tls", "key.pem")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v", err)
+	}
+}
+
+func TestLANBindNeedsAnAllowlist(t *testing.T) {
+	code, _, errOut := runCLI(t, env(), "--data-dir", t.TempDir(), "--no-browser", "--addr", "0.0.0.0:0")
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	oneLine(t, errOut, "PARLEY_TRUSTED_IPS")
 }

@@ -86,6 +86,12 @@ func run(ctx context.Context, env Env) error {
 		return cli.Restore(ctx, c, cmd.restoreFile)
 	case "doctor":
 		return cli.Doctor(ctx, c)
+	case "admin":
+		a := cmd.admin
+		return cli.Admin(ctx, c, cli.AdminArgs{
+			Action: a.action, User: a.user, IP: a.ip, Name: a.name, Scope: a.scope,
+			PasswordStdin: a.passwordStdin, Stdin: env.Stdin, Stderr: env.Stderr,
+		})
 	}
 	return usageError{"unknown command " + cmd.name}
 }

@@ -12,11 +12,20 @@ import (
 
 // command is what the invocation asks for.
 type command struct {
-	name        string // serve, backup, restore, doctor, version, help
+	name        string // serve, backup, restore, doctor, admin, version, help
 	backupPath  string
 	restoreFile string
 	portable    bool
 	flags       map[string]string // setting Env name -> flag value
+	admin       adminFlags
+}
+
+// adminFlags are the options of parley admin ACTION.
+type adminFlags struct {
+	action        string
+	user, ip      string
+	name, scope   string
+	passwordStdin bool
 }
 
 // usageError is a mistake on the command line (exit status 2).
@@ -52,6 +61,7 @@ func (b *boolSetting) Set(v string) error {
 
 var subcommands = map[string]string{
 	"doctor":  "check the data directory, database, audit trail, backups and configuration",
+	"admin":   "set-password, create-api-key or unlock (see below)",
 	"version": "print the version",
 	"help":    "print this help",
 }
@@ -69,6 +79,11 @@ func parseArgs(args []string) (command, error) {
 	fs.BoolVar(&help, "help", false, "")
 	fs.BoolVar(&help, "h", false, "")
 	fs.BoolVar(&cmd.portable, "portable", false, "")
+	fs.StringVar(&cmd.admin.user, "user", "", "")
+	fs.StringVar(&cmd.admin.ip, "ip", "", "")
+	fs.StringVar(&cmd.admin.name, "name", "", "")
+	fs.StringVar(&cmd.admin.scope, "scope", "", "")
+	fs.BoolVar(&cmd.admin.passwordStdin, "password-stdin", false, "")
 	settingFlags := map[string]string{}
 	for _, s := range config.Settings() {
 		if s.Flag == "" {
@@ -110,6 +125,15 @@ func parseArgs(args []string) (command, error) {
 			return cmd, usageError{fmt.Sprintf("unknown command %q", positional[0])}
 		}
 	}
+	adminUsed := cmd.admin != (adminFlags{})
+	if cmd.name == "admin" {
+		if len(positional) == 0 {
+			return cmd, usageError{"admin needs an action: set-password, create-api-key or unlock"}
+		}
+		cmd.admin.action, positional = positional[0], positional[1:]
+	} else if adminUsed {
+		return cmd, usageError{"--user, --ip, --name, --scope and --password-stdin belong to parley admin"}
+	}
 	switch {
 	case cmd.name != "serve" && (backup.set || restore != ""):
 		return cmd, usageError{"--backup and --restore cannot be combined with " + cmd.name}
@@ -147,7 +171,17 @@ Usage:
   parley --restore FILE       replace the database with a verified snapshot
                               (Parley must be stopped)
   parley doctor               %s
+  parley admin set-password --user NAME --password-stdin
+                              set (or create) a user's password, read from stdin;
+                              signs that user out everywhere
+  parley admin create-api-key --name NAME --scope read|control
+                              print a new API key (only the key) for scripts
+  parley admin unlock --user NAME [--ip ADDRESS]
+                              clear a sign-in lockout
   parley version | help
+
+The admin commands and --backup work whether Parley is running or not; they
+are recorded in the audit trail as actor "cli".
 
 Flags:
 `, version, subcommands["doctor"])

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,8 +16,10 @@ import (
 	"parley/app/control"
 	"parley/app/desktop"
 	"parley/app/integrity"
+	"parley/app/live"
 	"parley/app/logging"
 	"parley/app/model"
+	"parley/app/security"
 	"parley/app/web"
 	"parley/storage"
 )
@@ -86,7 +89,16 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	}
 	redactor.Add(token)
 
-	url := "http://" + ln.Addr().String()
+	scheme := "http"
+	if cfg.TLS() {
+		tlsCfg, err := security.TLSConfig(cfg.TLSCert, cfg.TLSKey, cfg.Paths.TLS(), certHosts(cfg, ln), clock.Now())
+		if err != nil {
+			return err
+		}
+		ln = tls.NewListener(ln, tlsCfg)
+		scheme = "https"
+	}
+	url := scheme + "://" + dialAddr(ln.Addr().String())
 	inst := control.Instance{
 		PID: os.Getpid(), URL: url, ControlURL: "http://" + ctlLn.Addr().String(),
 		Version: env.Version, StartedAt: started,
@@ -99,17 +111,26 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	if err != nil {
 		return err
 	}
+	sec := security.New(security.Options{
+		Store: store, Clock: clock, Logger: log.With("service", "security"),
+		IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMaxAge,
+	})
+	setupCode, err := sec.EnsureOwner(security.Meta{})
+	if err != nil {
+		return err
+	}
+	hub := live.New(store, log.With("service", "live"))
 	checker := &integrity.Checker{Store: store, Clock: clock, Logger: log.With("service", "integrity"), Delay: 5 * time.Second}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
 	webSrv, err := web.New(web.Options{
-		Store: store, Backups: bk, Integrity: checker.Result, Logger: log.With("service", "http"), Clock: clock,
+		Store: store, Backups: bk, Integrity: checker.Result, Security: sec, Hub: hub, Logger: log.With("service", "http"), Clock: clock,
 		Config: cfg, Version: env.Version, StartedAt: started, ListenHost: host,
 	})
 	if err != nil {
 		return err
 	}
 	ctl := control.NewServer(control.ServerOptions{
-		Token: token, Store: store, Backups: bk, Logger: log.With("service", "control"),
+		Token: token, Store: store, Backups: bk, Security: sec, Logger: log.With("service", "control"),
 		Instance: func() control.Instance { return inst },
 	})
 
@@ -124,8 +145,15 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 
 	log.Info("Parley started", "url", url, "data_dir", cfg.Paths.Root, "version", env.Version, "startup", time.Since(started))
 	fmt.Fprintf(env.Stdout, "Parley is running at %s\n", url)
+	open := url
+	if setupCode != "" {
+		// First run: no default credentials. The link is printed, never
+		// logged; it works once, for 15 minutes.
+		open = url + "/setup?code=" + setupCode
+		fmt.Fprintf(env.Stdout, "First run: choose the owner's password at %s (one-time link, valid 15 minutes; or run: parley admin set-password --user admin --password-stdin)\n", open)
+	}
 	if !cfg.NoBrowser {
-		if err := openBrowser(url); err != nil {
+		if err := openBrowser(open); err != nil {
 			log.Warn("could not open the browser; open the address by hand", "url", url, "error", err)
 		}
 	}
@@ -137,6 +165,8 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	err = runServices(ctx, log, []service{
 		{"backups", bk.Serve},
 		{"integrity", checker.Serve},
+		{"sessions", sec.Serve},
+		{"live", hub.Serve},
 		{"control", func(ctx context.Context) error { return ctl.Serve(ctx, ctlLn) }},
 		{"http", func(ctx context.Context) error { return webSrv.Serve(ctx, ln, cfg.ShutdownTimeout) }},
 	})
@@ -196,4 +226,26 @@ func recordStart(store *storage.Store, inst control.Instance) error {
 		_, err := tx.AppendEvent(model.Event{Type: model.EventAppStarted, Data: data})
 		return err
 	})
+}
+
+// certHosts are the names a self-signed certificate must cover.
+func certHosts(cfg config.Config, ln net.Listener) []string {
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil && host != "0.0.0.0" && host != "::" {
+		hosts = append(hosts, host)
+	}
+	return append(hosts, cfg.AllowedHosts...)
+}
+
+// dialAddr turns a listen address into one a browser can open: a
+// wildcard bind is reached through localhost.
+func dialAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		return net.JoinHostPort("localhost", port)
+	}
+	return addr
 }

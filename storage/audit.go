@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"parley/app/model"
 )
@@ -196,4 +198,59 @@ func verifyAuditEntry(seq, want uint64, prevHash string, v []byte) string {
 		return "record does not point at the hash of the record before it"
 	}
 	return ""
+}
+
+// AuditFilter selects audit records. Empty fields match everything.
+type AuditFilter struct {
+	Category string
+	Action   string
+	// Actor matches case-insensitively anywhere in the actor.
+	Actor string
+	Since time.Time
+	Until time.Time
+}
+
+func (f AuditFilter) match(r model.AuditRecord) bool {
+	switch {
+	case f.Category != "" && r.Category != f.Category:
+		return false
+	case f.Action != "" && r.Action != f.Action:
+		return false
+	case f.Actor != "" && !strings.Contains(strings.ToLower(r.Actor), strings.ToLower(f.Actor)):
+		return false
+	case !f.Since.IsZero() && r.At.Before(f.Since):
+		return false
+	case !f.Until.IsZero() && !r.At.Before(f.Until):
+		return false
+	}
+	return true
+}
+
+// SearchAudit returns up to limit records matching f with a sequence below
+// before (0 = newest), newest first, and the cursor for the next page (0
+// when there is none). It examines at most scanLimit records per call so a
+// rare filter cannot hold a read transaction for long; next is then the
+// place to continue from.
+func (t *Tx) SearchAudit(f AuditFilter, before uint64, limit, scanLimit int) ([]model.AuditRecord, uint64, error) {
+	c := t.b.Bucket(bucketAudit).Cursor()
+	k, v := lastBefore(c, before)
+	var out []model.AuditRecord
+	scanned := 0
+	for ; k != nil; k, v = c.Prev() {
+		if len(out) == limit || scanned == scanLimit {
+			return out, btoi(k) + 1, nil
+		}
+		scanned++
+		r, _, err := decodeAudit(v)
+		if err != nil {
+			return out, 0, fmt.Errorf("storage: audit record %d: %w", btoi(k), err)
+		}
+		if !f.Since.IsZero() && r.At.Before(f.Since) {
+			return out, 0, nil // records are in time order: nothing older matches
+		}
+		if f.match(r) {
+			out = append(out, r)
+		}
+	}
+	return out, 0, nil
 }

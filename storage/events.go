@@ -31,6 +31,7 @@ func (t *Tx) AppendEvent(e model.Event) (model.Event, error) {
 	if err := b.Put(itob(seq), val); err != nil {
 		return e, fmt.Errorf("storage: append event %s: %w", e.Type, err)
 	}
+	t.appended = true
 	return e, nil
 }
 

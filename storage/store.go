@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -53,6 +54,7 @@ type Store struct {
 	log        *slog.Logger
 	appVersion string
 	latest     int
+	onEvents   atomic.Pointer[func()]
 }
 
 // Open validates, opens and migrates the database at opts.Path.
@@ -136,10 +138,28 @@ func (s *Store) Clock() model.Clock { return s.clock }
 func (s *Store) LatestSchema() int { return s.latest }
 
 // Update runs fn in one read-write transaction: all of fn's writes commit
-// together or not at all.
+// together or not at all. If it appended events, the event hook runs
+// after the commit.
 func (s *Store) Update(fn func(*Tx) error) error {
-	return s.db.Update(func(b *bolt.Tx) error { return fn(&Tx{b: b, now: s.clock.Now()}) })
+	var appended bool
+	err := s.db.Update(func(b *bolt.Tx) error {
+		tx := &Tx{b: b, now: s.clock.Now()}
+		err := fn(tx)
+		appended = tx.appended
+		return err
+	})
+	if err == nil && appended {
+		if hook := s.onEvents.Load(); hook != nil {
+			(*hook)()
+		}
+	}
+	return err
 }
+
+// OnEvents sets a function called after every commit that appended
+// events (the live-update hub uses it instead of polling). It must not
+// block.
+func (s *Store) OnEvents(fn func()) { s.onEvents.Store(&fn) }
 
 // View runs fn in a read-only transaction. Keep it short: an open read
 // transaction stops bbolt from reusing pages.
@@ -149,8 +169,9 @@ func (s *Store) View(fn func(*Tx) error) error {
 
 // Tx is a transaction with Parley's typed accessors.
 type Tx struct {
-	b   *bolt.Tx
-	now time.Time
+	b        *bolt.Tx
+	now      time.Time
+	appended bool
 }
 
 // Now is the time the transaction started, from the store's clock.

@@ -73,7 +73,6 @@ func TestInvalidValuesNameTheSettingAndTheFix(t *testing.T) {
 		{"PARLEY_ADDR", "nonsense", "must be host:port"},
 		{"PARLEY_ADDR", "127.0.0.1:99999", "0 to 65535"},
 		{"PARLEY_ADDR", ":7450", "every network interface"},
-		{"PARLEY_ADDR", "0.0.0.0:7450", "not a loopback address"},
 		{"PARLEY_ADDR", "example.com:80", "must be an IP address or localhost"},
 		{"PARLEY_LOG_LEVEL", "loud", "debug, info, warn or error"},
 		{"PARLEY_LOG_FORMAT", "xml", "text or json"},
@@ -83,6 +82,11 @@ func TestInvalidValuesNameTheSettingAndTheFix(t *testing.T) {
 		{"PARLEY_LOG_MAX_MB", "-5", "from 1 to 1024"},
 		{"PARLEY_NO_BROWSER", "maybe", "true or false"},
 		{"PARLEY_SHUTDOWN_TIMEOUT", "1h", "between 1s and 5m"},
+		{"PARLEY_TRUSTED_IPS", "10.0.0.0/40", "CIDR"},
+		{"PARLEY_TRUSTED_PROXIES", "proxy.local", "CIDR"},
+		{"PARLEY_ALLOWED_HOSTS", "https://parley.lan", "host name"},
+		{"PARLEY_SESSION_IDLE_TIMEOUT", "10s", "duration from"},
+		{"PARLEY_API_BASIC_AUTH", "sometimes", "true or false"},
 	}
 	for _, c := range cases {
 		t.Run(c.env+"="+c.value, func(t *testing.T) {
@@ -249,5 +253,38 @@ func TestPathsEnsureAndRel(t *testing.T) {
 func TestDistance(t *testing.T) {
 	if distance("PARLEY_ADR", "PARLEY_ADDR") != 1 || distance("", "abc") != 3 || distance("same", "same") != 0 {
 		t.Fatal("distance wrong")
+	}
+}
+
+func TestCrossSettingRules(t *testing.T) {
+	cases := []struct {
+		env  []string
+		want string // "" = valid
+	}{
+		{[]string{"PARLEY_ADDR=0.0.0.0:7450"}, "PARLEY_TRUSTED_IPS is empty"},
+		{[]string{"PARLEY_ADDR=192.168.1.5:7450"}, "PARLEY_TRUSTED_IPS is empty"},
+		{[]string{"PARLEY_ADDR=0.0.0.0:7450", "PARLEY_TRUSTED_IPS=192.168.1.0/24"}, ""},
+		{[]string{"PARLEY_ADDR=[::1]:7450"}, ""},
+		{[]string{"PARLEY_TLS_CERT=/x/cert.pem"}, "go together"},
+		{[]string{"PARLEY_TLS_CERT=/x/cert.pem", "PARLEY_TLS_KEY=/x/key.pem", "PARLEY_TLS_SELF_SIGNED=true"}, "exclude each other"},
+		{[]string{"PARLEY_SESSION_IDLE_TIMEOUT=2h", "PARLEY_SESSION_MAX_AGE=1h"}, "longer than"},
+		{[]string{"PARLEY_TLS_SELF_SIGNED=true", "PARLEY_ALLOWED_HOSTS=parley.lan, Desk.Local"}, ""},
+	}
+	for _, c := range cases {
+		cfg, _, err := load(t, Source{Environ: append([]string{"PARLEY_DATA_DIR=" + t.TempDir()}, c.env...)})
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("%v: %v", c.env, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: err = %v, want %q", c.env, err, c.want)
+		}
+		_ = cfg
+	}
+	cfg, _, _ := load(t, Source{Environ: []string{"PARLEY_DATA_DIR=" + t.TempDir(), "PARLEY_ALLOWED_HOSTS=parley.lan, Desk.Local", "PARLEY_TLS_SELF_SIGNED=1"}})
+	if len(cfg.AllowedHosts) != 2 || cfg.AllowedHosts[1] != "desk.local" || !cfg.TLS() {
+		t.Fatalf("hosts = %v tls = %v", cfg.AllowedHosts, cfg.TLS())
 	}
 }

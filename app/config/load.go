@@ -111,6 +111,9 @@ func Load(src Source) (Config, []Value, error) {
 		}
 		values = append(values, Value{Setting: s, Value: v, Origin: origin})
 	}
+	if err := c.validate(); err != nil {
+		return c, nil, err
+	}
 	if c.Portable {
 		c.Warnings = append(c.Warnings, "portable mode: all data lives in "+root)
 	}

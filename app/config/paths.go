@@ -37,6 +37,9 @@ func (p Paths) Plugins() string { return filepath.Join(p.Root, "plugins") }
 // DotEnv is the data directory's .env file.
 func (p Paths) DotEnv() string { return filepath.Join(p.Root, ".env") }
 
+// TLS holds the self-signed certificate and its key.
+func (p Paths) TLS() string { return filepath.Join(p.Root, "tls") }
+
 // Instance records the running instance's URLs and pid.
 func (p Paths) Instance() string { return filepath.Join(p.Root, "instance.json") }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +35,17 @@ type Config struct {
 	BackupKeep     int
 
 	ShutdownTimeout time.Duration
+
+	// Security.
+	SessionIdle    time.Duration
+	SessionMaxAge  time.Duration
+	TrustedIPs     []netip.Prefix
+	TrustedProxies []netip.Prefix
+	AllowedHosts   []string
+	APIBasicAuth   bool
+	TLSCert        string
+	TLSKey         string
+	TLSSelfSigned  bool
 
 	// Warnings are problems worth logging that do not stop Parley.
 	Warnings []string
@@ -94,6 +106,33 @@ func Settings() []Setting {
 		{Env: "PARLEY_BACKUP_KEEP", Default: "14",
 			Help:  "snapshots to keep in backups/ (older ones are deleted)",
 			apply: intIn(1, 10000, func(c *Config, n int) { c.BackupKeep = n })},
+		{Env: "PARLEY_SESSION_IDLE_TIMEOUT", Default: "30m",
+			Help:  "sign out a dashboard session after this long without a request",
+			apply: durationIn(time.Minute, 24*time.Hour, func(c *Config, d time.Duration) { c.SessionIdle = d })},
+		{Env: "PARLEY_SESSION_MAX_AGE", Default: "12h",
+			Help:  "sign out a dashboard session this long after sign-in, active or not",
+			apply: durationIn(5*time.Minute, 30*24*time.Hour, func(c *Config, d time.Duration) { c.SessionMaxAge = d })},
+		{Env: "PARLEY_TRUSTED_IPS",
+			Help:  "comma-separated IPs/CIDR ranges allowed to connect besides this computer; required to listen on a non-loopback address",
+			apply: func(c *Config, v string) (err error) { c.TrustedIPs, err = ParsePrefixes(v); return err }},
+		{Env: "PARLEY_TRUSTED_PROXIES",
+			Help:  "comma-separated IPs/CIDR ranges of reverse proxies whose X-Forwarded-For is believed",
+			apply: func(c *Config, v string) (err error) { c.TrustedProxies, err = ParsePrefixes(v); return err }},
+		{Env: "PARLEY_ALLOWED_HOSTS",
+			Help:  "comma-separated host names the dashboard answers to besides localhost, 127.0.0.1 and ::1",
+			apply: applyHosts},
+		{Env: "PARLEY_API_BASIC_AUTH", Default: "false",
+			Help:  "also accept HTTP Basic auth (user name and password) on /api/v1",
+			apply: func(c *Config, v string) (err error) { c.APIBasicAuth, err = parseBool(v); return err }},
+		{Env: "PARLEY_TLS_CERT", Flag: "tls-cert",
+			Help:  "PEM certificate file: serve HTTPS (with --tls-key)",
+			apply: func(c *Config, v string) error { c.TLSCert = v; return nil }},
+		{Env: "PARLEY_TLS_KEY", Flag: "tls-key",
+			Help:  "PEM private key file for --tls-cert",
+			apply: func(c *Config, v string) error { c.TLSKey = v; return nil }},
+		{Env: "PARLEY_TLS_SELF_SIGNED", Flag: "tls-self-signed", Default: "false",
+			Help:  "serve HTTPS with a self-signed certificate generated into tls/ in the data directory",
+			apply: func(c *Config, v string) (err error) { c.TLSSelfSigned, err = parseBool(v); return err }},
 		{Env: "PARLEY_SHUTDOWN_TIMEOUT", Default: "10s",
 			Help: "how long a graceful shutdown may take before connections are cut",
 			apply: func(c *Config, v string) error {
@@ -120,13 +159,91 @@ func applyAddr(c *Config, v string) error {
 	}
 	if ip := net.ParseIP(host); ip == nil && host != "localhost" {
 		return fmt.Errorf("host %q must be an IP address or localhost", host)
-	} else if ip != nil && !ip.IsLoopback() {
-		// LAN access arrives with the trusted-IP allowlist; until then
-		// the dashboard is unauthenticated and must stay on loopback.
-		return fmt.Errorf("%s is not a loopback address; Parley only listens on 127.0.0.1, ::1 or localhost", host)
 	}
 	c.Addr = v
 	return nil
+}
+
+// Loopback reports whether Addr is a loopback address.
+func (c Config) Loopback() bool {
+	host, _, _ := net.SplitHostPort(c.Addr)
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// TLS reports whether HTTPS is on.
+func (c Config) TLS() bool { return c.TLSCert != "" || c.TLSSelfSigned }
+
+// validate checks rules that involve several settings.
+func (c Config) validate() error {
+	if !c.Loopback() && len(c.TrustedIPs) == 0 {
+		return fmt.Errorf("PARLEY_ADDR %s is reachable from the network, but PARLEY_TRUSTED_IPS is empty: list the IPs or ranges that may connect (e.g. 192.168.1.0/24), or listen on 127.0.0.1", c.Addr)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return fmt.Errorf("--tls-cert and --tls-key go together: give both files, or neither")
+	}
+	if c.TLSCert != "" && c.TLSSelfSigned {
+		return fmt.Errorf("--tls-self-signed and --tls-cert exclude each other: choose one")
+	}
+	if c.SessionIdle > c.SessionMaxAge {
+		return fmt.Errorf("PARLEY_SESSION_IDLE_TIMEOUT (%s) is longer than PARLEY_SESSION_MAX_AGE (%s)", c.SessionIdle, c.SessionMaxAge)
+	}
+	return nil
+}
+
+func applyHosts(c *Config, v string) error {
+	c.AllowedHosts = nil
+	for _, h := range strings.Split(v, ",") {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if h == "" {
+			continue
+		}
+		if strings.ContainsAny(h, "/:@ ") {
+			return fmt.Errorf("%q is not a host name (give names only, without scheme or port)", h)
+		}
+		c.AllowedHosts = append(c.AllowedHosts, h)
+	}
+	return nil
+}
+
+func durationIn(lo, hi time.Duration, set func(*Config, time.Duration)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < lo || d > hi {
+			return fmt.Errorf("must be a duration from %s to %s, e.g. %s", lo, hi, lo*2)
+		}
+		set(c, d)
+		return nil
+	}
+}
+
+// ParsePrefixes reads a comma-separated list of IPs and CIDR ranges.
+func ParsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			addr, err := netip.ParseAddr(item)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an IP address or CIDR range", item)
+			}
+			addr = addr.Unmap()
+			out = append(out, netip.PrefixFrom(addr, addr.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR range", item)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func applyLogLevel(c *Config, v string) error {

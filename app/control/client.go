@@ -88,3 +88,22 @@ func (c *Client) Health(ctx context.Context) (health.Report, error) {
 	err := c.do(ctx, http.MethodGet, "/v1/health", nil, &rep)
 	return rep, err
 }
+
+// SetPassword sets a user's password in the running instance.
+func (c *Client) SetPassword(ctx context.Context, user, password string) error {
+	var out map[string]bool
+	return c.do(ctx, http.MethodPost, "/v1/admin/set-password", SetPasswordRequest{User: user, Password: password}, &out)
+}
+
+// CreateAPIKey creates a key in the running instance.
+func (c *Client) CreateAPIKey(ctx context.Context, name, scope string) (APIKeyResponse, error) {
+	var out APIKeyResponse
+	err := c.do(ctx, http.MethodPost, "/v1/admin/api-keys", APIKeyRequest{Name: name, Scope: scope}, &out)
+	return out, err
+}
+
+// Unlock clears a lockout in the running instance.
+func (c *Client) Unlock(ctx context.Context, user, ip string) error {
+	var out map[string]bool
+	return c.do(ctx, http.MethodPost, "/v1/admin/unlock", UnlockRequest{User: user, IP: ip}, &out)
+}

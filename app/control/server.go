@@ -14,15 +14,17 @@ import (
 	"parley/app/backups"
 	"parley/app/health"
 	"parley/app/model"
+	"parley/app/security"
 	"parley/storage"
 )
 
 // ServerOptions configure NewServer.
 type ServerOptions struct {
-	Token   string
-	Store   *storage.Store
-	Backups *backups.Service
-	Logger  *slog.Logger
+	Token    string
+	Store    *storage.Store
+	Backups  *backups.Service
+	Security *security.Service
+	Logger   *slog.Logger
 	// Instance returns what ping reports.
 	Instance func() Instance
 }
@@ -42,6 +44,9 @@ func NewServer(o ServerOptions) *Server {
 	s.mux.HandleFunc("GET /v1/ping", s.ping)
 	s.mux.HandleFunc("POST /v1/backup", s.backup)
 	s.mux.HandleFunc("GET /v1/health", s.health)
+	s.mux.HandleFunc("POST /v1/admin/set-password", s.setPassword)
+	s.mux.HandleFunc("POST /v1/admin/api-keys", s.createAPIKey)
+	s.mux.HandleFunc("POST /v1/admin/unlock", s.unlock)
 	return s
 }
 
@@ -98,12 +103,83 @@ type BackupResponse struct {
 	SHA256 string `json:"sha256"`
 }
 
-func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
-	var req BackupRequest
+func decodeRequest(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	if err := dec.Decode(v); err != nil {
 		writeError(w, http.StatusBadRequest, "malformed request: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// cliMeta is the audit origin of CLI commands arriving over the channel.
+func cliMeta(r *http.Request) security.Meta { return security.Meta{PeerIP: peer(r)} }
+
+// SetPasswordRequest sets a user's password (parley admin set-password).
+type SetPasswordRequest struct {
+	User     string `json:"user"`
+	Password string `json:"password"`
+}
+
+func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
+	var req SetPasswordRequest
+	if !decodeRequest(w, r, &req) {
+		return
+	}
+	if err := s.o.Security.SetPassword(req.User, req.Password, model.ActorCLI, cliMeta(r)); err != nil {
+		writeError(w, statusFor(err), model.PublicMessage(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+// APIKeyRequest creates an API key (parley admin create-api-key).
+type APIKeyRequest struct {
+	Name  string `json:"name"`
+	Scope string `json:"scope"`
+}
+
+// APIKeyResponse carries the new key, shown once.
+type APIKeyResponse struct {
+	ID  uint64 `json:"id"`
+	Key string `json:"key"`
+}
+
+func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
+	var req APIKeyRequest
+	if !decodeRequest(w, r, &req) {
+		return
+	}
+	secret, key, err := s.o.Security.CreateAPIKey(req.Name, req.Scope, model.ActorCLI, cliMeta(r))
+	if err != nil {
+		writeError(w, statusFor(err), model.PublicMessage(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, APIKeyResponse{ID: key.ID, Key: secret})
+}
+
+// UnlockRequest clears a lockout (parley admin unlock).
+type UnlockRequest struct {
+	User string `json:"user"`
+	IP   string `json:"ip"`
+}
+
+func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
+	var req UnlockRequest
+	if !decodeRequest(w, r, &req) {
+		return
+	}
+	if err := s.o.Security.Unlock(req.User, req.IP, model.ActorCLI, cliMeta(r)); err != nil {
+		writeError(w, statusFor(err), model.PublicMessage(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
+	var req BackupRequest
+	if !decodeRequest(w, r, &req) {
 		return
 	}
 	run, err := s.o.Backups.Run(r.Context(), backups.Request{
@@ -142,6 +218,8 @@ func statusFor(err error) int {
 		return http.StatusNotFound
 	case model.CodeUnavailable:
 		return http.StatusServiceUnavailable
+	case model.CodeForbidden, model.CodeUnauthorized:
+		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
 }

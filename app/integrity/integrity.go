@@ -22,9 +22,9 @@ const (
 
 // Result is the latest outcome.
 type Result struct {
-	State     string
-	Detail    string
-	CheckedAt time.Time
+	State     string    `json:"state"`
+	Detail    string    `json:"detail,omitempty"`
+	CheckedAt time.Time `json:"checked_at,omitzero"`
 }
 
 // Checker checks the store once, Delay after it starts serving.

@@ -65,15 +65,15 @@ func hashPassword(pw string, p argonParams) (string, error) {
 }
 
 // verifyPassword checks pw against a PHC string in constant time. stale is
-// true when the hash used weaker parameters than today's.
-func verifyPassword(pw, phc string) (ok, stale bool, err error) {
+// true when the hash used other parameters than current.
+func verifyPassword(pw, phc string, current argonParams) (ok, stale bool, err error) {
 	p, salt, want, err := parsePHC(phc)
 	if err != nil {
 		return false, false, err
 	}
 	got := argon2.IDKey([]byte(norm.NFKC.String(pw)), salt, p.time, p.memory, p.threads, uint32(len(want)))
 	ok = subtle.ConstantTimeCompare(got, want) == 1
-	return ok, p != defaultArgon, nil
+	return ok, p != current, nil
 }
 
 func parsePHC(phc string) (argonParams, []byte, []byte, error) {

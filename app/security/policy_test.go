@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"parley/app/clocktest"
+	"parley/app/config"
 )
 
 func TestLimiter(t *testing.T) {
@@ -37,7 +38,7 @@ func TestLimiter(t *testing.T) {
 }
 
 func TestIPPolicy(t *testing.T) {
-	prefixes, err := ParsePrefixes("192.168.1.0/24, 10.0.0.7 ,2001:db8::/32")
+	prefixes, err := config.ParsePrefixes("192.168.1.0/24, 10.0.0.7 ,2001:db8::/32")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,10 +52,10 @@ func TestIPPolicy(t *testing.T) {
 			t.Errorf("Allowed(%q) = %v", ip, got)
 		}
 	}
-	if _, err := ParsePrefixes("10.0.0.0/33"); err == nil {
+	if _, err := config.ParsePrefixes("10.0.0.0/33"); err == nil {
 		t.Error("bad CIDR accepted")
 	}
-	if _, err := ParsePrefixes("example.com"); err == nil {
+	if _, err := config.ParsePrefixes("example.com"); err == nil {
 		t.Error("host name accepted")
 	}
 	if len(IPNets(prefixes)) != 3 {

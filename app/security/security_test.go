@@ -28,7 +28,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	clock := clocktest.New(t0)
 	store := storagetest.Open(t, clock)
-	return &fixture{svc: New(Options{Store: store, Clock: clock, argon: cheap}), store: store, clock: clock}
+	return &fixture{svc: New(Options{Store: store, Clock: clock, HashMemoryKiB: cheap.memory, HashPasses: cheap.time}), store: store, clock: clock}
 }
 
 var meta = Meta{PeerIP: "127.0.0.1", UserAgent: "test", RequestID: "req-1"}
@@ -72,26 +72,26 @@ func TestPasswordHashing(t *testing.T) {
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("hash = %s", h)
 	}
-	if ok, stale, _ := verifyPassword("correct horse battery", h); !ok || stale {
+	if ok, stale, _ := verifyPassword("correct horse battery", h, defaultArgon); !ok || stale {
 		t.Fatalf("verify = %v %v", ok, stale)
 	}
-	if ok, _, _ := verifyPassword("correct horse batterY", h); ok {
+	if ok, _, _ := verifyPassword("correct horse batterY", h, defaultArgon); ok {
 		t.Fatal("wrong password accepted")
 	}
 	// Unicode: the same password in another normalisation form matches.
 	composed, decomposed := "caf\u00e9-pässwörd", "cafe\u0301-pa\u0308sswo\u0308rd"
 	h2, _ := hashPassword(composed, cheap)
-	if ok, stale, _ := verifyPassword(decomposed, h2); !ok || !stale {
+	if ok, stale, _ := verifyPassword(decomposed, h2, defaultArgon); !ok || !stale {
 		t.Fatalf("NFKC: ok=%v stale=%v", ok, stale)
 	}
 	// Long passwords are never truncated: a change at the very end counts.
 	long := strings.Repeat("x", 1000)
 	h3, _ := hashPassword(long+"a", cheap)
-	if ok, _, _ := verifyPassword(long+"b", h3); ok {
+	if ok, _, _ := verifyPassword(long+"b", h3, defaultArgon); ok {
 		t.Fatal("long password truncated")
 	}
 	for _, bad := range []string{"", "$argon2i$v=19$m=1,t=1,p=1$aa$bb", "$argon2id$v=19$m=x$a$b", "$argon2id$v=19$m=1,t=1,p=1$!!$bb"} {
-		if _, _, err := verifyPassword("x", bad); err == nil {
+		if _, _, err := verifyPassword("x", bad, defaultArgon); err == nil {
 			t.Errorf("parsed %q", bad)
 		}
 	}
@@ -174,7 +174,7 @@ func TestLockoutPerUserAndPerIP(t *testing.T) {
 		t.Fatalf("no lock record: %v", acts)
 	}
 	// The lock survives a restart: a new service on the same store.
-	restarted := New(Options{Store: f.store, Clock: f.clock, argon: cheap})
+	restarted := New(Options{Store: f.store, Clock: f.clock, HashMemoryKiB: cheap.memory, HashPasses: cheap.time})
 	if _, err := restarted.Login("alice", "s3cret-pass", other); model.ErrorCode(err) != model.CodeTooMany {
 		t.Fatalf("after restart = %v", err)
 	}

@@ -32,7 +32,12 @@ type Options struct {
 
 	SetupTTL time.Duration // 15 min
 
-	// argon lets tests use cheap hashes; production uses defaultArgon.
+	// HashMemoryKiB and HashPasses tune argon2id (defaults: OWASP's 19 MiB
+	// and 2 passes). Stored hashes keep their own parameters and are
+	// upgraded at the next sign-in.
+	HashMemoryKiB uint32
+	HashPasses    uint32
+
 	argon argonParams
 }
 
@@ -80,8 +85,12 @@ func New(o Options) *Service {
 	if o.LockThreshold <= 0 {
 		o.LockThreshold = 5
 	}
-	if o.argon == (argonParams{}) {
-		o.argon = defaultArgon
+	o.argon = defaultArgon
+	if o.HashMemoryKiB > 0 {
+		o.argon.memory = o.HashMemoryKiB
+	}
+	if o.HashPasses > 0 {
+		o.argon.time = o.HashPasses
 	}
 	s := &Service{
 		o:         o,
@@ -110,7 +119,7 @@ func (s *Service) hash(pw string) (string, error) {
 func (s *Service) verify(pw, phc string) (ok, stale bool) {
 	s.hashSlots <- struct{}{}
 	defer func() { <-s.hashSlots }()
-	ok, stale, err := verifyPassword(pw, phc)
+	ok, stale, err := verifyPassword(pw, phc, s.o.argon)
 	if err != nil {
 		s.o.Logger.Error("stored password hash is unreadable", "error", err)
 		return false, false

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"parley/app/security"
 )
 
 // ContentSecurityPolicy is sent on every response: no inline script or
@@ -45,6 +47,36 @@ func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// ipExtractor decides who the client is: the TCP peer, unless the peer is
+// a configured reverse proxy, whose X-Forwarded-For is then believed.
+// Echo's default would read X-Forwarded-For from anyone, letting any
+// client pick its own IP to slip past the allowlist and the rate limits.
+func (s *Server) ipExtractor() echo.IPExtractor {
+	if len(s.o.Config.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range security.IPNets(s.o.Config.TrustedProxies) {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// checkClientIP refuses clients outside the trusted-IP policy (loopback is
+// always allowed) and records who the client is for sessions and audit.
+func (s *Server) checkClientIP(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ip := c.RealIP()
+		req := c.Request()
+		c.SetRequest(security.WithMeta(req, ip, RequestID(req.Context())))
+		if !s.ips.Allowed(ip) {
+			s.o.Security.AuditNoisy(s.meta(c), security.Record{Action: security.ActIPDenied, Target: req.URL.Path})
+			return echo.NewHTTPError(http.StatusForbidden, "Your address is not allowed to reach this Parley.")
+		}
+		return next(c)
+	}
+}
+
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
@@ -56,6 +88,9 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()")
 		h.Set("Cache-Control", "no-store")
+		if s.o.Config.TLS() {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		return next(c)
 	}
 }
@@ -70,7 +105,7 @@ func (s *Server) checkHost(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		host = strings.ToLower(strings.Trim(host, "[]"))
 		if !s.hosts[host] {
-			s.log.Warn("request refused: unknown Host header", "host", c.Request().Host, "peer", c.RealIP(), "request_id", RequestID(c.Request().Context()))
+			s.o.Security.AuditNoisy(s.meta(c), security.Record{Action: security.ActHostDenied, Target: truncate(c.Request().Host, 100)})
 			return echo.NewHTTPError(http.StatusForbidden, "Parley does not answer to this host name.")
 		}
 		return next(c)
@@ -90,7 +125,7 @@ func (s *Server) checkOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 		if site := req.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
 			return s.crossSite(c, "Sec-Fetch-Site: "+site)
 		}
-		if origin := req.Header.Get("Origin"); origin != "" && origin != "http://"+req.Host && origin != "https://"+req.Host {
+		if origin := req.Header.Get("Origin"); origin != "" && origin != s.origin(req) {
 			return s.crossSite(c, "Origin: "+origin)
 		}
 		return next(c)
@@ -98,8 +133,25 @@ func (s *Server) checkOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func (s *Server) crossSite(c echo.Context, why string) error {
-	s.log.Warn("request refused: cross-origin", "why", why, "path", c.Request().URL.Path, "peer", c.RealIP(), "request_id", RequestID(c.Request().Context()))
+	s.o.Security.AuditNoisy(s.meta(c), security.Record{Action: security.ActCSRF, Target: c.Request().URL.Path, Details: map[string]string{"why": truncate(why, 120)}})
 	return echo.NewHTTPError(http.StatusForbidden, "This request came from another site and was refused.")
+}
+
+func (s *Server) meta(c echo.Context) security.Meta { return security.MetaFrom(c.Request()) }
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// origin is this server's own origin as the browser sees it.
+func (s *Server) origin(r *http.Request) string {
+	if s.o.Config.TLS() {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
 }
 
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {

@@ -37,13 +37,18 @@ func (s *Server) layout(c echo.Context, title, active string) layout.Props {
 			AppJS: s.assets.URL("app.js"),
 			Icon:  s.assets.URL("icon.svg"),
 		},
-		Version: s.o.Version,
-		Banners: s.banners(),
+		Version:   s.o.Version,
+		User:      authOf(c).User,
+		CSRFToken: authOf(c).CSRF,
+		Banners:   s.banners(c),
 	}
 }
 
-func (s *Server) banners() []layout.Banner {
+func (s *Server) banners(c echo.Context) []layout.Banner {
 	var out []layout.Banner
+	if !s.signedIn(c) {
+		return nil // nothing about this installation before sign-in
+	}
 	if s.o.Integrity != nil {
 		if r := s.o.Integrity(); r.State == "failed" {
 			out = append(out, layout.Banner{

@@ -10,13 +10,17 @@ import (
 // test fails on any route without it (deny by default).
 type Perm int
 
-// Permissions. Public routes answer anyone who passes the Host and IP
-// checks; the others are enforced by the authentication layer.
+// Permissions.
 const (
 	PermNone Perm = iota
+	// PermPublic answers anyone who passes the IP and Host checks.
 	PermPublic
+	// PermSession needs a signed-in browser session.
 	PermSession
+	// PermAPIRead needs an API key (read or control), Basic auth when
+	// enabled, or a session.
 	PermAPIRead
+	// PermAPIControl needs a control-scope key, Basic auth or a session.
 	PermAPIControl
 )
 
@@ -24,25 +28,60 @@ func (p Perm) String() string {
 	return [...]string{"none", "public", "session", "api-read", "api-control"}[p]
 }
 
+// class groups routes under one per-IP rate limit.
+type class int
+
+const (
+	classNone class = iota
+	classLogin
+	classAPI
+	classControl
+)
+
 type route struct {
 	method string
 	path   string
 	perm   Perm
+	class  class
 	h      echo.HandlerFunc
 }
 
 // routes is the one route table.
 func (s *Server) routes() []route {
+	get, head, post := http.MethodGet, http.MethodHead, http.MethodPost
 	return []route{
-		{http.MethodGet, "/healthz", PermPublic, s.healthz},
-		{http.MethodHead, "/healthz", PermPublic, s.healthz},
-		{http.MethodGet, "/assets/*", PermPublic, echo.WrapHandler(s.assets)},
-		{http.MethodHead, "/assets/*", PermPublic, echo.WrapHandler(s.assets)},
-		{http.MethodGet, "/favicon.ico", PermPublic, s.favicon},
+		{get, "/healthz", PermPublic, classNone, s.healthz},
+		{head, "/healthz", PermPublic, classNone, s.healthz},
+		{get, "/assets/*", PermPublic, classNone, echo.WrapHandler(s.assets)},
+		{head, "/assets/*", PermPublic, classNone, echo.WrapHandler(s.assets)},
+		{get, "/favicon.ico", PermPublic, classNone, s.favicon},
 
-		{http.MethodGet, "/", PermSession, s.dashboard},
-		{http.MethodGet, "/backups", PermSession, s.backupsPage},
-		{http.MethodPost, "/backups", PermSession, s.backupNow},
+		{get, "/login", PermPublic, classNone, s.loginPage},
+		{post, "/login", PermPublic, classLogin, s.loginForm},
+		{get, "/setup", PermPublic, classNone, s.setupPage},
+		{post, "/setup", PermPublic, classLogin, s.setupForm},
+		{post, "/logout", PermSession, classNone, s.logout},
+
+		{get, "/", PermSession, classNone, s.dashboard},
+		{get, "/events", PermSession, classNone, s.eventStream},
+		{get, "/backups", PermSession, classNone, s.backupsPage},
+		{post, "/backups", PermSession, classControl, s.backupNow},
+		{get, "/audit", PermSession, classNone, s.auditPage},
+		{get, "/sessions", PermSession, classNone, s.sessionsPage},
+		{post, "/sessions/revoke", PermSession, classControl, s.revokeSession},
+		{post, "/sessions/revoke-others", PermSession, classControl, s.revokeOtherSessions},
+		{post, "/account/password", PermSession, classLogin, s.changePassword},
+		{get, "/api-keys", PermSession, classNone, s.apiKeysPage},
+		{post, "/api-keys", PermSession, classControl, s.createAPIKey},
+		{post, "/api-keys/:id/revoke", PermSession, classControl, s.revokeAPIKey},
+
+		{post, "/api/v1/auth/login", PermPublic, classLogin, s.apiLogin},
+		{post, "/api/v1/auth/logout", PermSession, classAPI, s.apiLogout},
+		{get, "/api/v1/status", PermAPIRead, classAPI, s.apiStatus},
+		{get, "/api/v1/audit", PermAPIRead, classAPI, s.apiAudit},
+		{get, "/api/v1/events", PermAPIRead, classAPI, s.eventStream},
+		{get, "/api/v1/backups", PermAPIRead, classAPI, s.apiBackups},
+		{post, "/api/v1/backups", PermAPIControl, classControl, s.apiBackupNow},
 	}
 }
 
@@ -60,17 +99,17 @@ func (s *Server) router() *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	// The client IP is the TCP peer. Echo's default would trust
-	// X-Forwarded-For from anyone.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = s.ipExtractor()
 	e.HTTPErrorHandler = s.handleError
-	e.Pre(s.requestID, s.securityHeaders, s.checkHost)
-	e.Use(s.accessLog, s.recoverPanics, s.checkOrigin, s.limitBody)
+	// Before routing, so 404/405 answers, static files and event streams
+	// get the same treatment as every page.
+	e.Pre(s.requestID, s.securityHeaders, s.checkClientIP, s.checkHost)
+	e.Use(s.accessLog, s.recoverPanics, s.limitBody, s.checkOrigin)
 	for _, r := range s.routes() {
 		if r.perm == PermNone {
 			panic("web: route " + r.method + " " + r.path + " has no permission")
 		}
-		e.Add(r.method, r.path, r.h)
+		e.Add(r.method, r.path, r.h, s.guard(r))
 	}
 	return e
 }

@@ -1,6 +1,8 @@
 // Package web is Parley's HTTP edge: one echo router for the HTML
-// dashboard, /healthz and (later) /api/v1, with security headers, Host
-// checks, correlation ids and one error handler on every response.
+// dashboard, /healthz and /api/v1. Every response passes the IP and Host
+// checks and carries the security headers; every route declares the
+// permission it needs; cookie-authenticated changes need the session's
+// CSRF token; one error handler answers every failure.
 package web
 
 import (
@@ -16,7 +18,9 @@ import (
 	"parley/app/backups"
 	"parley/app/config"
 	"parley/app/integrity"
+	"parley/app/live"
 	"parley/app/model"
+	"parley/app/security"
 	"parley/assets"
 	"parley/storage"
 )
@@ -32,23 +36,31 @@ type Options struct {
 	Store     *storage.Store
 	Backups   BackupService
 	Integrity func() integrity.Result
+	Security  *security.Service
+	Hub       *live.Hub
 	Logger    *slog.Logger
 	Clock     model.Clock
 	Config    config.Config
 	Version   string
 	StartedAt time.Time
 	// ListenHost is the host Parley is bound to; it is accepted in the
-	// Host header alongside the loopback names.
+	// Host header alongside the loopback names and PARLEY_ALLOWED_HOSTS.
 	ListenHost string
 }
 
 // Server is the dashboard's HTTP server.
 type Server struct {
-	o      Options
-	e      *echo.Echo
-	assets *assets.Set
-	hosts  map[string]bool
-	log    *slog.Logger
+	o        Options
+	e        *echo.Echo
+	assets   *assets.Set
+	hosts    map[string]bool
+	log      *slog.Logger
+	sessions *security.SessionStore
+	cookie   string
+	ips      *security.IPPolicy
+	limits   map[class]*security.Limiter
+	// closing is closed when shutdown starts, ending event streams.
+	closing chan struct{}
 }
 
 // New builds the router. It fails only if the embedded assets are broken.
@@ -63,7 +75,12 @@ func New(o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{o: o, assets: set, log: o.Logger, hosts: allowedHosts(o.ListenHost)}
+	tls := o.Config.TLS()
+	s := &Server{
+		o: o, assets: set, log: o.Logger, hosts: allowedHosts(o.ListenHost, o.Config.AllowedHosts),
+		sessions: security.NewSessionStore(o.Security, tls), cookie: security.CookieName(tls),
+		ips: security.NewIPPolicy(o.Config.TrustedIPs), limits: newLimits(o.Clock), closing: make(chan struct{}),
+	}
 	s.e = s.router()
 	return s, nil
 }
@@ -75,7 +92,7 @@ func (s *Server) Handler() http.Handler { return s.e }
 func (s *Server) Echo() *echo.Echo { return s.e }
 
 // Serve answers on ln until ctx ends, then shuts down gracefully within
-// timeout: new connections stop at once, in-flight requests may finish.
+// timeout: event streams end at once, in-flight requests may finish.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, timeout time.Duration) error {
 	srv := &http.Server{
 		Handler:           s.e,
@@ -91,6 +108,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, timeout time.Durati
 		return err
 	case <-ctx.Done():
 	}
+	close(s.closing)
 	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
@@ -103,10 +121,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, timeout time.Durati
 	return nil
 }
 
-func allowedHosts(listenHost string) map[string]bool {
+func allowedHosts(listenHost string, extra []string) map[string]bool {
 	h := map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}
-	if listenHost != "" {
+	if listenHost != "" && listenHost != "0.0.0.0" && listenHost != "::" {
 		h[listenHost] = true
+	}
+	for _, name := range extra {
+		h[name] = true
 	}
 	return h
 }

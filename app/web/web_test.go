@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,69 +17,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"parley/app/backups"
-	"parley/app/clocktest"
-	"parley/app/config"
 	"parley/app/integrity"
 	"parley/app/model"
+	"parley/app/security"
 	"parley/storage"
-	"parley/storage/storagetest"
 )
-
-type fixture struct {
-	srv    *Server
-	store  *storage.Store
-	paths  config.Paths
-	bk     *backups.Service
-	clock  *clocktest.Clock
-	health integrity.Result
-}
-
-func newFixture(t *testing.T) *fixture {
-	t.Helper()
-	clock := clocktest.New(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
-	store := storagetest.Open(t, clock)
-	paths := config.Paths{Root: filepath.Dir(store.Path())}
-	paths.Ensure()
-	bk, err := backups.New(backups.Options{Store: store, Paths: paths, Clock: clock, Interval: 24 * time.Hour, Keep: 14})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{store: store, paths: paths, bk: bk, clock: clock, health: integrity.Result{State: integrity.StateOK, CheckedAt: clock.Now()}}
-	srv, err := New(Options{
-		Store: store, Backups: bk, Integrity: func() integrity.Result { return f.health }, Clock: clock,
-		Config:  config.Config{Paths: paths, BackupInterval: 24 * time.Hour, BackupKeep: 14},
-		Version: "v-test", StartedAt: clock.Now(), ListenHost: "127.0.0.1",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.srv = srv
-	return f
-}
-
-type req struct {
-	method, path, body string
-	header             map[string]string
-}
-
-func (f *fixture) do(r req) *httptest.ResponseRecorder {
-	if r.method == "" {
-		r.method = http.MethodGet
-	}
-	hr := httptest.NewRequest(r.method, r.path, strings.NewReader(r.body))
-	hr.Host = "127.0.0.1:7450"
-	hr.RemoteAddr = "127.0.0.1:50000"
-	for k, v := range r.header {
-		if k == "Host" {
-			hr.Host = v
-			continue
-		}
-		hr.Header.Set(k, v)
-	}
-	rec := httptest.NewRecorder()
-	f.srv.Handler().ServeHTTP(rec, hr)
-	return rec
-}
 
 func TestHealthz(t *testing.T) {
 	f := newFixture(t)
@@ -95,6 +36,7 @@ func TestHealthz(t *testing.T) {
 
 func TestDashboardShowsRealFigures(t *testing.T) {
 	f := newFixture(t)
+	f.signIn()
 	f.store.Update(func(tx *storage.Tx) error {
 		_, err := tx.AppendEvent(model.Event{Type: model.EventAppStarted})
 		return err
@@ -103,7 +45,7 @@ func TestDashboardShowsRealFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := f.do(req{path: "/"})
+	rec := f.do(req{path: "/", session: true})
 	body := rec.Body.String()
 	if rec.Code != 200 {
 		t.Fatalf("status %d: %s", rec.Code, body)
@@ -114,7 +56,7 @@ func TestDashboardShowsRealFigures(t *testing.T) {
 		fmt.Sprintf("schema version %d", len(storage.Schema())), // from the meta bucket
 		f.paths.Root, // data folder
 		"checked",    // integrity result
-		">1<",        // one audit record (the backup)
+		"chain head", // the audit trail has records
 		"v-test",
 	} {
 		if !strings.Contains(body, want) {
@@ -125,21 +67,22 @@ func TestDashboardShowsRealFigures(t *testing.T) {
 
 func TestBackupsPageAndBackUpNow(t *testing.T) {
 	f := newFixture(t)
-	rec := f.do(req{path: "/backups"})
+	f.signIn()
+	rec := f.do(req{path: "/backups", session: true})
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "No backups yet") {
 		t.Fatalf("empty backups page: %d", rec.Code)
 	}
 	// Plain form post: Post/Redirect/Get with the run's outcome.
-	rec = f.do(req{method: http.MethodPost, path: "/backups", header: map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "http://127.0.0.1:7450"}})
+	rec = f.do(req{method: http.MethodPost, path: "/backups", session: true, body: "csrf_token=" + f.csrf, header: map[string]string{"X-CSRF-Token": ""}})
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/backups?run=1" {
 		t.Fatalf("form post = %d %s", rec.Code, rec.Header().Get("Location"))
 	}
-	rec = f.do(req{path: "/backups?run=1"})
+	rec = f.do(req{path: "/backups?run=1", session: true})
 	if !strings.Contains(rec.Body.String(), "Backup 1 written to backups") {
 		t.Fatal("no flash after redirect")
 	}
 	// htmx post: the history fragment comes back with a flash.
-	rec = f.do(req{method: http.MethodPost, path: "/backups", header: map[string]string{"HX-Request": "true"}})
+	rec = f.do(req{method: http.MethodPost, path: "/backups", session: true, header: map[string]string{"HX-Request": "true"}})
 	body := rec.Body.String()
 	if rec.Code != 200 || !strings.Contains(body, `id="backup-runs"`) || strings.Contains(body, "<html") || !strings.Contains(body, "Backup 2 written") {
 		t.Fatalf("htmx post = %d %s", rec.Code, body)
@@ -148,12 +91,12 @@ func TestBackupsPageAndBackUpNow(t *testing.T) {
 	// every page then shows the failure banner.
 	os.RemoveAll(f.paths.Backups())
 	os.WriteFile(f.paths.Backups(), nil, 0o600)
-	rec = f.do(req{method: http.MethodPost, path: "/backups", header: map[string]string{"HX-Request": "true"}})
+	rec = f.do(req{method: http.MethodPost, path: "/backups", session: true, header: map[string]string{"HX-Request": "true"}})
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Backup 3 failed") {
 		t.Fatalf("failed backup = %d %s", rec.Code, rec.Body)
 	}
 	for _, path := range []string{"/", "/backups"} {
-		if !strings.Contains(f.do(req{path: path}).Body.String(), "The last backup failed") {
+		if !strings.Contains(f.do(req{path: path, session: true}).Body.String(), "The last backup failed") {
 			t.Errorf("%s lacks the failure banner", path)
 		}
 	}
@@ -161,6 +104,7 @@ func TestBackupsPageAndBackUpNow(t *testing.T) {
 
 func TestBackupsPaging(t *testing.T) {
 	f := newFixture(t)
+	f.signIn()
 	f.store.Update(func(tx *storage.Tx) error {
 		for range backupsPerPage + 5 {
 			if _, err := tx.CreateBackupRun(model.BackupRun{Trigger: model.TriggerScheduled, Outcome: model.BackupOK, Path: "backups/x.db"}); err != nil {
@@ -169,15 +113,15 @@ func TestBackupsPaging(t *testing.T) {
 		}
 		return nil
 	})
-	body := f.do(req{path: "/backups"}).Body.String()
+	body := f.do(req{path: "/backups", session: true}).Body.String()
 	if !strings.Contains(body, "/backups?before=6") {
 		t.Fatal("no link to older runs")
 	}
-	body = f.do(req{path: "/backups?before=6"}).Body.String()
+	body = f.do(req{path: "/backups?before=6", session: true}).Body.String()
 	if strings.Count(body, "<tr>") != 6 || strings.Contains(body, "before=") { // header row + runs 5..1
 		t.Fatalf("second page rows = %d", strings.Count(body, "<tr>"))
 	}
-	rec := f.do(req{path: "/backups?before=abc"})
+	rec := f.do(req{path: "/backups?before=abc", session: true})
 	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "must be a backup run number") {
 		t.Fatalf("bad before = %d", rec.Code)
 	}
@@ -209,36 +153,49 @@ var requiredHeaders = map[string]string{
 
 // TestHeaderSweep: every route and every error response carries the
 // security headers and a server-generated request id, and no Server header.
+// TestHeaderSweep: every route, signed in or not, and every error
+// response carries the security headers, a server-generated request id and
+// no Server header.
 func TestHeaderSweep(t *testing.T) {
 	f := newFixture(t)
+	f.signIn()
 	var reqs []req
 	for _, r := range f.srv.Echo().Routes() {
-		path := strings.Replace(r.Path, "*", "app.css", 1)
-		reqs = append(reqs, req{method: r.Method, path: path})
+		path := strings.Replace(strings.Replace(r.Path, "*", "app.css", 1), ":id", "1", 1)
+		reqs = append(reqs, req{method: r.Method, path: path}, req{method: r.Method, path: path, session: true})
 	}
 	reqs = append(reqs,
 		req{path: "/no-such-page"},
-		req{method: http.MethodDelete, path: "/"},
+		req{method: http.MethodDelete, path: "/", session: true},
 		req{method: "TRACE", path: "/"},
 		req{path: "/", header: map[string]string{"Host": "evil.test"}},
-		req{method: http.MethodPost, path: "/backups", header: map[string]string{"Origin": "http://localhost:9999"}},
-		req{path: "/backups?before=x"},
+		req{path: "/", peer: "203.0.113.9:4000"},
+		req{method: http.MethodPost, path: "/backups", session: true, header: map[string]string{"Origin": "http://localhost:9999", "Sec-Fetch-Site": "same-site"}},
+		req{path: "/backups?before=x", session: true},
+		req{path: "/api/v1/status"},
+		req{path: "/api/v1/status?api_key=x"},
 	)
 	for _, r := range reqs {
+		if strings.HasSuffix(r.path, "/events") {
+			continue // streams are covered in TestEventStream
+		}
 		rec := f.do(r)
 		for h, want := range requiredHeaders {
 			if got := rec.Header().Get(h); got != want {
 				t.Errorf("%s %s (%d): %s = %q", r.method, r.path, rec.Code, h, got)
 			}
 		}
-		if rec.Header().Get("Permissions-Policy") == "" || rec.Header().Get("Server") != "" {
-			t.Errorf("%s %s: Permissions-Policy/Server headers wrong", r.method, r.path)
+		if rec.Header().Get("Permissions-Policy") == "" || rec.Header().Get("Server") != "" || rec.Header().Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("%s %s: Permissions-Policy/Server/CORS headers wrong", r.method, r.path)
 		}
 		if len(rec.Header().Get(echo.HeaderXRequestID)) != 16 {
 			t.Errorf("%s %s: no request id", r.method, r.path)
 		}
 		if !strings.HasPrefix(r.path, "/assets/") && rec.Header().Get("Cache-Control") != "no-store" {
 			t.Errorf("%s %s: Cache-Control = %q", r.method, r.path, rec.Header().Get("Cache-Control"))
+		}
+		if !strings.HasPrefix(r.path, "/api/") && rec.Header().Get("WWW-Authenticate") != "" {
+			t.Errorf("%s %s: the HTML UI asked for HTTP authentication", r.method, r.path)
 		}
 	}
 }
@@ -269,8 +226,13 @@ func TestHostCheck(t *testing.T) {
 	}
 }
 
+// TestCrossOriginPostsAreRefused: a signed-in browser visiting another
+// site (or another localhost port) cannot be made to change anything.
 func TestCrossOriginPostsAreRefused(t *testing.T) {
 	f := newFixture(t)
+	f.signIn()
+	other := newFixture(t)
+	other.signIn()
 	cases := []struct {
 		name   string
 		header map[string]string
@@ -278,14 +240,16 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 	}{
 		{"other localhost port", map[string]string{"Origin": "http://localhost:9999", "Sec-Fetch-Site": "same-site"}, 403},
 		{"cross-site fetch metadata", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403},
-		{"same-site only", map[string]string{"Sec-Fetch-Site": "same-site"}, 403},
-		{"foreign origin", map[string]string{"Origin": "https://evil.test"}, 403},
-		{"null origin", map[string]string{"Origin": "null"}, 403},
-		{"same origin", map[string]string{"Origin": "http://127.0.0.1:7450", "Sec-Fetch-Site": "same-origin"}, 303},
-		{"script without browser headers", nil, 303},
+		{"foreign origin", map[string]string{"Origin": "https://evil.test", "Sec-Fetch-Site": ""}, 403},
+		{"null origin", map[string]string{"Origin": "null", "Sec-Fetch-Site": ""}, 403},
+		{"no proof of origin", map[string]string{"Sec-Fetch-Site": ""}, 403},
+		{"no CSRF token", map[string]string{"X-CSRF-Token": ""}, 403},
+		{"token from another session", map[string]string{"X-CSRF-Token": other.csrf}, 403},
+		{"exact Origin match without fetch metadata", map[string]string{"Origin": "http://127.0.0.1:7450", "Sec-Fetch-Site": ""}, 303},
+		{"same origin", nil, 303},
 	}
 	for _, c := range cases {
-		rec := f.do(req{method: http.MethodPost, path: "/backups", header: c.header})
+		rec := f.do(req{method: http.MethodPost, path: "/backups", session: true, header: c.header})
 		if rec.Code != c.want {
 			t.Errorf("%s: %d, want %d", c.name, rec.Code, c.want)
 		}
@@ -294,6 +258,9 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 	f.store.View(func(tx *storage.Tx) error { runs = tx.BackupRunCount(); return nil })
 	if runs != 2 {
 		t.Fatalf("refused requests changed state: %d runs", runs)
+	}
+	if !strings.Contains(f.auditActions(), "malicious_csrf") {
+		t.Fatal("CSRF attempts not audited")
 	}
 }
 
@@ -329,7 +296,8 @@ func TestErrorResponsesNeverLeakDetails(t *testing.T) {
 
 func TestOversizedBodyIsRefused(t *testing.T) {
 	f := newFixture(t)
-	rec := f.do(req{method: http.MethodPost, path: "/backups", body: strings.Repeat("x", maxBody+1)})
+	f.signIn()
+	rec := f.do(req{method: http.MethodPost, path: "/backups", session: true, body: strings.Repeat("x", maxBody+1)})
 	if rec.Code != http.StatusRequestEntityTooLarge {
 		t.Fatalf("status %d", rec.Code)
 	}
@@ -370,11 +338,14 @@ var (
 // inline <script>, style attribute, <style> element or event handler.
 func TestNoInlineScriptOrStyle(t *testing.T) {
 	f := newFixture(t)
+	setup, _ := f.sec.EnsureOwner(security.Meta{})
+	f.signIn()
 	f.bk.Run(t.Context(), backups.Request{Trigger: model.TriggerManual})
 	f.health = integrity.Result{State: integrity.StateFailed, Detail: "page 3: unreachable"}
-	pages := []string{"/", "/backups", "/nope", "/backups?before=x", "/backups?run=1"}
+	pages := []string{"/", "/backups", "/nope", "/backups?before=x", "/backups?run=1", "/audit", "/sessions", "/api-keys", "/setup?code=" + setup}
 	for _, p := range pages {
-		body := f.do(req{path: p}).Body.String()
+		body := f.do(req{path: p, session: true}).Body.String()
+		body += f.do(req{path: "/login"}).Body.String()
 		for _, tag := range inlineScript.FindAllString(body, -1) {
 			if !strings.Contains(tag, " src=") {
 				t.Errorf("%s: inline script %s", p, tag)
@@ -391,8 +362,9 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 
 func TestIntegrityFailureBanner(t *testing.T) {
 	f := newFixture(t)
+	f.signIn()
 	f.health = integrity.Result{State: integrity.StateFailed, Detail: "page 3: unreachable unfreed"}
-	body := f.do(req{path: "/"}).Body.String()
+	body := f.do(req{path: "/", session: true}).Body.String()
 	if !strings.Contains(body, "failed its consistency check") || !strings.Contains(body, "page 3: unreachable unfreed") {
 		t.Fatal("no integrity banner")
 	}
@@ -430,4 +402,16 @@ func TestServeShutsDownGracefully(t *testing.T) {
 
 func contextWithCancel(t *testing.T) (context.Context, context.CancelFunc) {
 	return context.WithCancel(t.Context())
+}
+
+func (f *fixture) auditActions() string {
+	var out []string
+	f.store.View(func(tx *storage.Tx) error {
+		recs, _ := tx.RecentAudit(0, 10000)
+		for _, r := range recs {
+			out = append(out, r.Action)
+		}
+		return nil
+	})
+	return strings.Join(out, " ")
 }

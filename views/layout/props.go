@@ -3,10 +3,13 @@ package layout
 
 // Props is what every page passes to the layout.
 type Props struct {
-	Title     string
-	Active    string
-	Assets    Assets
-	Version   string
+	Title   string
+	Active  string
+	Assets  Assets
+	Version string
+	// User is the signed-in user ("" on the login and setup pages).
+	User string
+	// CSRFToken is published in a meta tag for htmx and in every form.
 	CSRFToken string
 	Banners   []Banner
 }
@@ -36,6 +39,9 @@ func Nav() []NavItem {
 	return []NavItem{
 		{Key: "dashboard", Label: "Dashboard", Href: "/"},
 		{Key: "backups", Label: "Backups", Href: "/backups"},
+		{Key: "audit", Label: "Audit", Href: "/audit"},
+		{Key: "sessions", Label: "Sessions", Href: "/sessions"},
+		{Key: "api-keys", Label: "API keys", Href: "/api-keys"},
 	}
 }
 

@@ -69,3 +69,73 @@ type ErrorView struct {
 	Message   string
 	RequestID string
 }
+
+// LoginView is the sign-in page's view model.
+type LoginView struct {
+	Next         string
+	User         string
+	Error        string
+	SetupPending bool
+}
+
+// SetupView is the first-run page's view model.
+type SetupView struct {
+	Token string
+	User  string
+	Error string
+	// Invalid explains why the link does not work (the form is hidden).
+	Invalid string
+}
+
+// SessionRow is one sign-in on the Sessions page.
+type SessionRow struct {
+	LoginID   string
+	CreatedAt time.Time
+	LastSeen  time.Time
+	PeerIP    string
+	UserAgent string
+	Current   bool
+}
+
+// SessionsView is the Sessions page's view model.
+type SessionsView struct {
+	Now           time.Time
+	User          string
+	Sessions      []SessionRow
+	IdleTimeout   time.Duration
+	MaxAge        time.Duration
+	Flash         *Flash
+	PasswordError string
+}
+
+// APIKeysView is the API keys page's view model.
+type APIKeysView struct {
+	Keys []model.APIKey
+	// NewKey is the secret of a key just created: shown once, never again.
+	NewKey     string
+	NewKeyName string
+	Flash      *Flash
+	Error      string
+	BasicAuth  bool
+	// BaseURL is this Parley's address, for the example command.
+	BaseURL string
+}
+
+// AuditFilter is the Audit page's filter form.
+type AuditFilter struct {
+	Category string
+	Actor    string
+	Since    string
+	Until    string
+}
+
+// AuditView is the Audit page's view model.
+type AuditView struct {
+	Records    []model.AuditRecord
+	Filter     AuditFilter
+	Categories []string
+	NextBefore uint64
+	// NextQuery is the query string of the next page (filter + cursor).
+	NextQuery string
+	Error     string
+}
