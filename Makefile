@@ -21,7 +21,8 @@ build: ## build bin/parley for this machine
 run: build ## build and start Parley (opens the dashboard); ARGS="--no-browser" to pass flags
 	./$(BIN) $(ARGS)
 
-test: ## run every test (unit, HTTP scenarios, the real binary end to end)
+test: ## run every test (unit, HTTP scenarios, the real binary and a real browser end to end)
+	@./scripts/ensure-browser.sh
 	$(GO) test $(RACE) -count=1 -timeout 15m ./...
 
 lint: ## gofmt, go vet and staticcheck

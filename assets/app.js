@@ -55,8 +55,21 @@
     });
   }
   localizeTimes(document);
-  document.body.addEventListener("htmx:afterSwap", function (evt) {
-    localizeTimes(evt.detail.target);
+  // htmx:load fires for every piece of content htmx inserts (swaps,
+  // live rows from the event stream).
+  document.body.addEventListener("htmx:load", function (evt) {
+    var el = evt.detail && evt.detail.elt;
+    if (el && el.querySelectorAll) {
+      localizeTimes(el.parentNode || el);
+    }
+  });
+
+  // The server ends a live stream with "signed-out" when the session ends
+  // (signed out elsewhere, revoked, expired): go to the sign-in page.
+  document.body.addEventListener("htmx:sseClose", function (evt) {
+    if (evt.detail && evt.detail.type === "message") {
+      window.location.assign("/login");
+    }
   });
 
   // Buttons with data-busy-label say what they are doing while a request runs.

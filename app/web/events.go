@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -65,6 +66,13 @@ func (s *Server) eventStream(c echo.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
+			if r.Context().Err() == nil && errors.Is(ctx.Err(), context.Canceled) {
+				// The session ended (sign-out, revocation, expiry): tell the
+				// page, which closes the stream and goes to the sign-in page,
+				// instead of letting it retry.
+				fmt.Fprint(w, "event: signed-out\ndata: signed out\n\n")
+				w.Flush()
+			}
 			return nil
 		case <-s.closing:
 			return nil

@@ -122,10 +122,14 @@ func (s *Server) checkOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			return next(c)
 		}
-		if site := req.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-			return s.crossSite(c, "Sec-Fetch-Site: "+site)
-		}
-		if origin := req.Header.Get("Origin"); origin != "" && origin != s.origin(req) {
+		// Fetch metadata is authoritative when present. Origin is only
+		// consulted without it: with Referrer-Policy: no-referrer, browsers
+		// send "Origin: null" even on same-origin form posts.
+		if site := req.Header.Get("Sec-Fetch-Site"); site != "" {
+			if site != "same-origin" && site != "none" {
+				return s.crossSite(c, "Sec-Fetch-Site: "+site)
+			}
+		} else if origin := req.Header.Get("Origin"); origin != "" && origin != s.origin(req) {
 			return s.crossSite(c, "Origin: "+origin)
 		}
 		return next(c)

@@ -230,7 +230,7 @@ func Dashboard(l layout.Props, v DashboardView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "</div></div></section><section class=\"grid\"><div class=\"card\"><h2>Recent activity</h2><div class=\"table-wrap\"><table><thead><tr><th>When</th><th>Event</th><th>About</th></tr></thead> <tbody id=\"activity\" hx-ext=\"sse\" sse-connect=\"/events\" sse-swap=\"activity\" hx-swap=\"afterbegin\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "</div></div></section><section class=\"grid\"><div class=\"card\"><h2>Recent activity</h2><div class=\"table-wrap\"><table><thead><tr><th>When</th><th>Event</th><th>About</th></tr></thead> <tbody id=\"activity\" hx-ext=\"sse\" sse-connect=\"/events\" sse-swap=\"activity\" sse-close=\"signed-out\" hx-swap=\"afterbegin\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
