@@ -638,3 +638,54 @@ func waitLine(lines chan string, match func(string) bool) bool {
 }
 
 func backupsRequestManual() backups.Request { return backups.Request{Trigger: model.TriggerManual} }
+
+func TestRevokeOneSessionThroughTheRouter(t *testing.T) {
+	f := newFixture(t)
+	f.signIn()
+	other := f.cookie
+	f.signIn()
+	otherAuth, err := f.sec.Authenticate(other.Value, security.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherLogin := otherAuth.LoginID
+	rec := f.do(req{method: http.MethodPost, path: "/sessions/revoke", session: true, body: "login_id=" + otherLogin})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "signed out") {
+		t.Fatalf("revoke = %d", rec.Code)
+	}
+	if rec := f.do(req{path: "/", cookies: []*http.Cookie{other}}); rec.Code != http.StatusSeeOther {
+		t.Fatal("revoked session still works")
+	}
+	if rec := f.do(req{method: http.MethodPost, path: "/sessions/revoke", session: true, body: "login_id=nope"}); rec.Code != 404 {
+		t.Fatalf("unknown session = %d", rec.Code)
+	}
+}
+
+func TestAPIAndControlRateLimits(t *testing.T) {
+	f := newFixture(t)
+	key, _, _ := f.sec.CreateAPIKey("flood", model.ScopeControl, "cli", security.Meta{})
+	bearer := map[string]string{"Authorization": "Bearer " + key}
+	limited := func(method, path string, n int) bool {
+		for range n {
+			if rec := f.do(req{method: method, path: path, header: bearer, peer: "127.0.4.1:1"}); rec.Code == 429 {
+				return rec.Header().Get("Retry-After") != ""
+			}
+		}
+		return false
+	}
+	if !limited(http.MethodGet, "/api/v1/status", 150) {
+		t.Error("no API rate limit after 150 requests")
+	}
+	if !limited(http.MethodPost, "/api/v1/backups", 15) {
+		t.Error("no control rate limit after 15 requests")
+	}
+}
+
+func TestIPPolicyCoversAssetsAndStreams(t *testing.T) {
+	f := newFixture(t)
+	for _, p := range []string{f.srv.assets.URL("app.css"), "/events", "/api/v1/events", "/login", "/nope"} {
+		if rec := f.do(req{path: p, peer: "198.51.100.7:1"}); rec.Code != 403 {
+			t.Errorf("%s from an outsider = %d", p, rec.Code)
+		}
+	}
+}
