@@ -75,24 +75,30 @@ func pendingOwner(tx *storage.Tx) (*model.User, error) {
 func (s *Service) SetupUser(token string) (string, error) {
 	var user string
 	err := s.o.Store.View(func(tx *storage.Tx) error {
-		st, ok, err := tx.SetupToken(tokenHash(token))
-		if err != nil {
-			return err
-		}
-		if !ok || !tx.Now().Before(st.ExpiresAt) {
-			return errSetupLink
-		}
-		u, ok, err := tx.User(st.User)
-		if err != nil {
-			return err
-		}
-		if !ok || u.PasswordHash != "" {
-			return errSetupLink
-		}
+		u, err := setupOwner(tx, token)
 		user = u.Name
-		return nil
+		return err
 	})
 	return user, err
+}
+
+// setupOwner returns the owner a live, unused setup token belongs to.
+func setupOwner(tx *storage.Tx, token string) (model.User, error) {
+	st, ok, err := tx.SetupToken(tokenHash(token))
+	if err != nil {
+		return model.User{}, err
+	}
+	if !ok || !tx.Now().Before(st.ExpiresAt) {
+		return model.User{}, errSetupLink
+	}
+	u, ok, err := tx.User(st.User)
+	if err != nil {
+		return model.User{}, err
+	}
+	if !ok || u.PasswordHash != "" {
+		return model.User{}, errSetupLink
+	}
+	return u, nil
 }
 
 var errSetupLink = model.Errorf(model.CodeForbidden,
@@ -117,19 +123,10 @@ func (s *Service) CompleteSetup(token, name, password string, m Meta) (Login, er
 	}
 	var res Login
 	err = s.o.Store.Update(func(tx *storage.Tx) error {
-		st, ok, err := tx.SetupToken(tokenHash(token))
+		// Checked again inside the transaction: the link is single use.
+		owner, err := setupOwner(tx, token)
 		if err != nil {
 			return err
-		}
-		if !ok || !tx.Now().Before(st.ExpiresAt) {
-			return errSetupLink
-		}
-		owner, ok, err := tx.User(st.User)
-		if err != nil {
-			return err
-		}
-		if !ok || owner.PasswordHash != "" {
-			return errSetupLink
 		}
 		if !strings.EqualFold(owner.Name, name) {
 			if _, taken, _ := tx.User(name); taken {
