@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -45,9 +46,12 @@ type burstResult struct {
 }
 
 // burst sends total GET requests spread over clients goroutines, cycling
-// through paths, and returns the request rate.
-func burst(ctx context.Context, p *instance, paths []string, total, clients int) burstResult {
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+// through paths, and returns the request rate. With a session cookie the
+// pages are rendered for a signed-in user; a redirect (to the sign-in
+// page) counts as a failure.
+func burst(ctx context.Context, p *instance, paths []string, total, clients int, session *http.Cookie) burstResult {
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	defer client.CloseIdleConnections()
 	var next, failed atomic.Int64
 	var wg sync.WaitGroup
@@ -59,7 +63,15 @@ func burst(ctx context.Context, p *instance, paths []string, total, clients int)
 				if i >= int64(total) {
 					return
 				}
-				resp, err := client.Get(p.url + paths[i%int64(len(paths))])
+				req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.url+paths[i%int64(len(paths))], nil)
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				if session != nil {
+					req.AddCookie(session)
+				}
+				resp, err := client.Do(req)
 				if err != nil {
 					failed.Add(1)
 					continue
@@ -96,11 +108,13 @@ func memoryRun(ctx context.Context, e *env, dataDir string) (r memRun, err error
 			err = serr
 		}
 	}()
+	var session *http.Cookie
 	steps := []func() error{
+		func() (err error) { session, err = signIn(ctx, e.binary, dataDir, p.url); return err },
 		func() error { return sleepCtx(ctx, idleWait) },
 		func() (err error) { r.idle, err = sample(p); return err },
 		func() error {
-			b := burst(ctx, p, burstPages, burstRequests, burstClients)
+			b := burst(ctx, p, burstPages, burstRequests, burstClients, session)
 			r.pagesPerSec, r.failed = b.perSec, b.failed
 			return nil
 		},
@@ -116,7 +130,7 @@ func memoryRun(ctx context.Context, e *env, dataDir string) (r memRun, err error
 			return err
 		},
 		func() error {
-			b := burst(ctx, p, []string{"/healthz"}, burstRequests, burstClients)
+			b := burst(ctx, p, []string{"/healthz"}, burstRequests, burstClients, nil)
 			r.healthPerSec, r.failed = b.perSec, r.failed+b.failed
 			return nil
 		},
@@ -263,4 +277,29 @@ func drain(resp *http.Response) {
 		}
 	}
 	resp.Body.Close()
+}
+
+const benchPassword = "benchmark password"
+
+// signIn sets the admin password through the CLI (the running instance
+// takes it over its control channel) and signs in, returning the session
+// cookie, so the burst renders the real pages.
+func signIn(ctx context.Context, bin, dataDir, base string) (*http.Cookie, error) {
+	cmd := exec.CommandContext(ctx, bin, "--data-dir", dataDir, "admin", "set-password", "--user", "admin", "--password-stdin")
+	cmd.Stdin = strings.NewReader(benchPassword + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("set-password: %v: %s", err, out)
+	}
+	resp, err := http.Post(base+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"username":"admin","password":"`+benchPassword+`"}`))
+	if err != nil {
+		return nil, err
+	}
+	drain(resp)
+	for _, c := range resp.Cookies() {
+		if c.Name == "parley_session" {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("sign-in answered %s without a session cookie", resp.Status)
 }

@@ -54,6 +54,7 @@ func (s *Store) SnapshotToFile(dest string) (res SnapshotResult, err error) {
 	}()
 
 	var manifest model.SnapshotManifest
+	defer lowIOPriority()()
 	err = s.db.View(func(b *bolt.Tx) error {
 		hw := newHashingWriter(&writebackFile{f: tmp})
 		n, werr := b.WriteTo(hw)

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"parley/app/config"
 	"parley/app/model"
@@ -40,8 +41,26 @@ func TestSnapshotUnderLoadRestoresToAConsistentState(t *testing.T) {
 			}
 		}()
 	}
+	// Let the writers get going, and keep writing between backups, so each
+	// snapshot really races with commits even on a loaded machine.
+	committed := func() uint64 {
+		var n uint64
+		f.store.View(func(tx *storage.Tx) error { n = tx.EventCount(); return nil })
+		return n
+	}
+	waitBeyond := func(n uint64) {
+		deadline := time.Now().Add(30 * time.Second)
+		for committed() <= n {
+			if time.Now().After(deadline) {
+				t.Fatal("writers made no progress")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	waitBeyond(writers * 2)
 	var runs []model.BackupRun
 	for range 3 {
+		waitBeyond(committed())
 		run, err := f.svc.Run(context.Background(), Request{Trigger: model.TriggerManual})
 		if err != nil {
 			t.Fatal(err)

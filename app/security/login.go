@@ -76,9 +76,11 @@ func (s *Service) checkPassword(name, password string, m Meta, method string) (m
 	}); err != nil {
 		return user, fmt.Errorf("security: login: %w", err)
 	}
-	hash := s.dummyHash
+	var hash string
 	if found && user.PasswordHash != "" {
 		hash = user.PasswordHash
+	} else {
+		hash = s.dummyHash()
 	}
 	ok, stale := s.verify(password, hash)
 	if !ok || !found || user.PasswordHash == "" {

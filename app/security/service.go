@@ -8,6 +8,8 @@ package security
 import (
 	"context"
 	"log/slog"
+	"runtime/debug"
+	"sync"
 	"time"
 
 	"parley/app/model"
@@ -44,7 +46,7 @@ type Options struct {
 // Service implements authentication and its audit trail.
 type Service struct {
 	o         Options
-	dummyHash string
+	dummyHash func() string
 	hashSlots chan struct{}
 	seen      *throttle
 	used      *throttle
@@ -101,8 +103,12 @@ func New(o Options) *Service {
 		Streams:   NewStreams(),
 	}
 	// Unknown users are checked against this hash so that a failed login
-	// takes as long whether or not the user exists.
-	s.dummyHash, _ = hashPassword("parley-dummy-password", o.argon)
+	// takes as long whether or not the user exists. It is made on first
+	// use, not at start: hashing takes tens of milliseconds and ~19 MiB.
+	s.dummyHash = sync.OnceValue(func() string {
+		h, _ := s.hash("parley-dummy-password")
+		return h
+	})
 	return s
 }
 
@@ -112,13 +118,23 @@ func (s *Service) Options() Options { return s.o }
 // hash runs argon2id with bounded concurrency: each hash takes ~19 MiB.
 func (s *Service) hash(pw string) (string, error) {
 	s.hashSlots <- struct{}{}
-	defer func() { <-s.hashSlots }()
+	defer s.releaseSlot()
 	return hashPassword(pw, s.o.argon)
+}
+
+// releaseSlot frees a hashing slot and, when no other hash runs, hands the
+// hash's memory back to the operating system: sign-ins are rare, and an
+// idle Parley should not keep 19 MiB per sign-in resident.
+func (s *Service) releaseSlot() {
+	<-s.hashSlots
+	if len(s.hashSlots) == 0 {
+		debug.FreeOSMemory()
+	}
 }
 
 func (s *Service) verify(pw, phc string) (ok, stale bool) {
 	s.hashSlots <- struct{}{}
-	defer func() { <-s.hashSlots }()
+	defer s.releaseSlot()
 	ok, stale, err := verifyPassword(pw, phc, s.o.argon)
 	if err != nil {
 		s.o.Logger.Error("stored password hash is unreadable", "error", err)
