@@ -112,14 +112,24 @@ func TestBrowserWalkthroughHasNoCSPViolations(t *testing.T) {
 
 	// Every page of the navigation.
 	for _, nav := range []struct{ link, heading string }{
-		{"Dashboard", "Dashboard"}, {"Audit", "Audit trail"}, {"Sessions", "Sessions"}, {"API keys", "API keys"}, {"Backups", "Backups"},
+		{"Dashboard", "Dashboard"}, {"Accounts", "Sender accounts"}, {"Audit", "Audit trail"}, {"Sessions", "Sessions"}, {"API keys", "API keys"}, {"Backups", "Backups"},
 	} {
 		must(page.GetByRole("navigation").GetByRole("link", playwright.LocatorGetByRoleOptions{Name: nav.link, Exact: playwright.Bool(true)}).Click(), "nav "+nav.link)
 		must(page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: nav.heading, Level: playwright.Int(1)}).WaitFor(), "heading "+nav.heading)
 		collect(nav.link)
 	}
 
-	// Forms: an API key is created and shown once; the audit filter works.
+	// Forms: a sender account is added (the time zone is prefilled from the
+	// browser), an API key is created and shown once, the audit filter works.
+	must(page.GetByRole("navigation").GetByRole("link", playwright.LocatorGetByRoleOptions{Name: "Accounts"}).Click(), "accounts")
+	must(page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Add account"}).Click(), "add account")
+	if zone, _ := page.Locator("input[name=time_zone]").InputValue(); zone == "" {
+		t.Error("time zone not prefilled from the browser")
+	}
+	must(page.Locator("input[name=name]").Fill("Anna – sales"), "account name")
+	must(page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Save"}).Click(), "save account")
+	must(page.GetByText("Account saved.").WaitFor(), "account saved")
+	collect("account saved")
 	must(page.GetByRole("navigation").GetByRole("link", playwright.LocatorGetByRoleOptions{Name: "API keys"}).Click(), "api keys")
 	must(page.Locator("input[name=name]").Fill("browser test"), "key name")
 	must(page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create key"}).Click(), "create key")

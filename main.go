@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	_ "time/tzdata" // IANA zones on systems without them (Windows)
 
 	"parley/app"
 )

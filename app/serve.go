@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"parley/app/accounts"
 	"parley/app/backups"
 	"parley/app/config"
 	"parley/app/control"
@@ -123,7 +124,7 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	checker := &integrity.Checker{Store: store, Clock: clock, Logger: log.With("service", "integrity"), Delay: 5 * time.Second}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
 	webSrv, err := web.New(web.Options{
-		Store: store, Backups: bk, Integrity: checker.Result, Security: sec, Hub: hub, Logger: log.With("service", "http"), Clock: clock,
+		Store: store, Backups: bk, Integrity: checker.Result, Security: sec, Accounts: accounts.New(store), Hub: hub, Logger: log.With("service", "http"), Clock: clock,
 		Config: cfg, Version: env.Version, StartedAt: started, ListenHost: host,
 	})
 	if err != nil {

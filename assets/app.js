@@ -72,6 +72,13 @@
     }
   });
 
+  // A new account's time zone defaults to this browser's.
+  document.querySelectorAll("input[data-detect-zone]").forEach(function (el) {
+    if (!el.value && window.Intl) {
+      el.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    }
+  });
+
   // Buttons with data-busy-label say what they are doing while a request runs.
   document.body.addEventListener("htmx:beforeRequest", function (evt) {
     var el = evt.detail.elt;

@@ -1,17 +1,26 @@
 // Package storage keeps all of Parley's state in one bbolt file (parley.db).
 //
-// Bucket tree (schema version 1):
+// Bucket tree (schema version 3; the version that added each is in
+// brackets):
 //
-//	meta                    schema_version -> uint64 BE
+//	meta                    schema_version -> uint64 BE                          [1]
 //	                        created_at     -> RFC 3339 UTC
 //	                        audit_head     -> {"seq","hash"} of the newest audit record
-//	events                  seq (uint64 BE) -> {"v":1, Event}           append-only
-//	security_audit_events   seq (uint64 BE) -> {"v":1,"hash","rec":{}}  append-only, hash-chained
-//	settings                name            -> {"v":1,"value":...}
-//	backup_runs             id  (uint64 BE) -> {"v":1, BackupRun}
+//	events                  seq (uint64 BE) -> {"v":1, Event}           append-only [1]
+//	security_audit_events   seq (uint64 BE) -> {"v":1,"hash","rec":{}}  append-only, hash-chained [1]
+//	settings                name            -> {"v":1,"value":...}              [1]
+//	backup_runs             id  (uint64 BE) -> {"v":1, BackupRun}                [1]
+//	users                   lower-case name -> {"v":1, User}                     [2]
+//	sessions                sha256(token) hex -> {"v":1, Session}                [2]
+//	sessions_by_user        lower-case name 0x00 session id -> nil (index)       [2]
+//	api_keys                id  (uint64 BE) -> {"v":1, APIKey}                   [2]
+//	api_keys_by_hash        sha256(key) hex -> id (index)                        [2]
+//	lockouts                "user:NAME" | "ip:ADDR" -> {"v":1, Lockout}          [2]
+//	setup_tokens            sha256(token) hex -> {"v":1, SetupToken}             [2]
+//	accounts                id  (uint64 BE) -> {"v":1, Account}                  [3]
 //
-// Later features add their buckets (accounts, leads, campaigns, per-account
-// job queues and their indexes) through new migrations; the tree above is
+// Later features add their buckets (leads, campaigns, per-account job
+// queues and their indexes) through new migrations; the tree above is
 // updated with each one.
 //
 // Conventions: ids come from NextSequence and are stored as 8-byte big-endian

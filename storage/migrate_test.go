@@ -176,31 +176,43 @@ func TestMisnumberedSchemaRejected(t *testing.T) {
 	}
 }
 
-// TestMigrationV2FromV1: a version-1 database with data gains the security
-// buckets, keeps its data and gets a pre-migration snapshot.
-func TestMigrationV2FromV1(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "parley.db")
-	s, err := Open(Options{Path: path, migrations: Schema()[:1]})
-	if err != nil {
-		t.Fatal(err)
+// TestEachMigrationFromItsPredecessor: a database at version N-1 holding
+// data gains version N's buckets, keeps its data and gets a pre-migration
+// snapshot. Every migration must appear here.
+func TestEachMigrationFromItsPredecessor(t *testing.T) {
+	adds := map[int][][]byte{
+		2: {bucketUsers, bucketSessions, bucketSessionsByUser, bucketAPIKeys, bucketAPIKeysByHash, bucketLockouts, bucketSetupTokens},
+		3: {bucketAccounts},
 	}
-	s.Update(func(tx *Tx) error { return tx.PutSetting("kept", "yes") })
-	s.Close()
-	s = openTemp(t, Options{Path: path, SnapshotDir: filepath.Join(dir, "backups")})
-	s.View(func(tx *Tx) error {
-		for _, b := range [][]byte{bucketUsers, bucketSessions, bucketSessionsByUser, bucketAPIKeys, bucketAPIKeysByHash, bucketLockouts, bucketSetupTokens} {
-			if tx.b.Bucket(b) == nil {
-				t.Errorf("bucket %s missing after migration 2", b)
+	if len(adds) != len(Schema())-1 {
+		t.Fatalf("migrations 2..%d need a case here", len(Schema()))
+	}
+	for v := 2; v <= len(Schema()); v++ {
+		t.Run(fmt.Sprint("v", v), func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "parley.db")
+			s, err := Open(Options{Path: path, SnapshotDir: dir, migrations: Schema()[:v-1]})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		var kept string
-		if ok, _ := tx.GetSetting("kept", &kept); !ok {
-			t.Error("data lost")
-		}
-		return nil
-	})
-	if m, _ := filepath.Glob(filepath.Join(dir, "backups", "pre-migration-v1-to-v2-*.db")); len(m) != 1 {
-		t.Fatalf("snapshots = %v", m)
+			s.Update(func(tx *Tx) error { return tx.PutSetting("kept", "yes") })
+			s.Close()
+			s = openTemp(t, Options{Path: path, SnapshotDir: filepath.Join(dir, "backups"), migrations: Schema()[:v]})
+			s.View(func(tx *Tx) error {
+				for _, b := range adds[v] {
+					if tx.b.Bucket(b) == nil {
+						t.Errorf("bucket %s missing after migration %d", b, v)
+					}
+				}
+				var kept string
+				if ok, _ := tx.GetSetting("kept", &kept); !ok {
+					t.Error("data lost")
+				}
+				return nil
+			})
+			if m, _ := filepath.Glob(filepath.Join(dir, "backups", fmt.Sprintf("pre-migration-v%d-to-v%d-*.db", v-1, v))); len(m) != 1 {
+				t.Fatalf("snapshots = %v", m)
+			}
+		})
 	}
 }

@@ -41,3 +41,12 @@ type AuditHead struct {
 	Seq  uint64 `json:"seq"`
 	Hash string `json:"hash"`
 }
+
+// Origin says who asked for a change and from where, for events and the
+// audit trail.
+type Origin struct {
+	Actor      string
+	AuthMethod string
+	PeerIP     string
+	RequestID  string
+}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"parley/app/accounts"
 	"parley/app/backups"
 	"parley/app/clocktest"
 	"parley/app/config"
@@ -87,7 +88,7 @@ func newFixture(t *testing.T, edit ...func(*config.Config)) *fixture {
 	f := &fixture{t: t, store: store, paths: paths, bk: bk, sec: sec, hub: live.New(store, log), clock: clock, cfg: cfg, logs: logs,
 		health: integrity.Result{State: integrity.StateOK, CheckedAt: clock.Now()}}
 	srv, err := New(Options{
-		Store: store, Backups: bk, Integrity: func() integrity.Result { return f.health }, Security: sec, Hub: f.hub,
+		Store: store, Backups: bk, Integrity: func() integrity.Result { return f.health }, Security: sec, Hub: f.hub, Accounts: accounts.New(store),
 		Logger: log, Clock: clock, Config: cfg, Version: "v-test", StartedAt: clock.Now(), ListenHost: "127.0.0.1",
 	})
 	if err != nil {

@@ -71,6 +71,12 @@ func (s *Server) routes() []route {
 		{post, "/sessions/revoke", PermSession, classControl, s.revokeSession},
 		{post, "/sessions/revoke-others", PermSession, classControl, s.revokeOtherSessions},
 		{post, "/account/password", PermSession, classLogin, s.changePassword},
+		{get, "/accounts", PermSession, classNone, s.accountsPage},
+		{get, "/accounts/new", PermSession, classNone, s.newAccountPage},
+		{post, "/accounts", PermSession, classControl, s.saveAccount},
+		{get, "/accounts/:id", PermSession, classNone, s.editAccountPage},
+		{post, "/accounts/:id", PermSession, classControl, s.saveAccount},
+		{post, "/accounts/:id/archive", PermSession, classControl, s.archiveAccount},
 		{get, "/api-keys", PermSession, classNone, s.apiKeysPage},
 		{post, "/api-keys", PermSession, classControl, s.createAPIKey},
 		{post, "/api-keys/:id/revoke", PermSession, classControl, s.revokeAPIKey},
@@ -82,6 +88,11 @@ func (s *Server) routes() []route {
 		{get, "/api/v1/events", PermAPIRead, classAPI, s.eventStream},
 		{get, "/api/v1/backups", PermAPIRead, classAPI, s.apiBackups},
 		{post, "/api/v1/backups", PermAPIControl, classControl, s.apiBackupNow},
+		{get, "/api/v1/accounts", PermAPIRead, classAPI, s.apiAccounts},
+		{post, "/api/v1/accounts", PermAPIControl, classControl, s.apiSaveAccount},
+		{get, "/api/v1/accounts/:id", PermAPIRead, classAPI, s.apiAccount},
+		{http.MethodPut, "/api/v1/accounts/:id", PermAPIControl, classControl, s.apiSaveAccount},
+		{post, "/api/v1/accounts/:id/archive", PermAPIControl, classControl, s.apiArchiveAccount},
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"parley/app/accounts"
 	"parley/app/backups"
 	"parley/app/config"
 	"parley/app/integrity"
@@ -37,6 +38,7 @@ type Options struct {
 	Backups   BackupService
 	Integrity func() integrity.Result
 	Security  *security.Service
+	Accounts  *accounts.Service
 	Hub       *live.Hub
 	Logger    *slog.Logger
 	Clock     model.Clock

@@ -139,3 +139,28 @@ type AuditView struct {
 	NextQuery string
 	Error     string
 }
+
+// AccountsView is the accounts list.
+type AccountsView struct {
+	Accounts []model.Account
+	Flash    *Flash
+	Archived bool
+}
+
+// AccountFormView is the add/edit account form.
+type AccountFormView struct {
+	// ID is 0 for a new account.
+	ID    uint64
+	Form  AccountValues
+	Error string
+	// Zones are suggestions for the time zone field.
+	Zones    []string
+	Ceilings model.Limits
+}
+
+// AccountValues holds the form's values as typed.
+type AccountValues struct {
+	Name, TimeZone, WorkStart, WorkEnd, Type, WarmupStart, Notes string
+	WorkDays                                                     [7]bool
+	Limits                                                       model.Limits
+}

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"parley/app/model"
+	"parley/app/security"
+)
+
+func accountFormValues() url.Values {
+	return url.Values{
+		"name": {"Anna"}, "time_zone": {"Europe/Rome"}, "work_days": {"1", "2", "3", "4", "5"},
+		"work_start": {"09:00"}, "work_end": {"17:30"}, "type": {"premium"},
+		"invites_per_day": {"15"}, "invites_per_week": {"80"}, "messages_per_day": {"20"},
+		"visits_per_day": {"40"}, "withdrawals_per_day": {"10"}, "warmup_start": {"2026-12-01"}, "notes": {"main seat"},
+	}
+}
+
+func TestAccountsThroughTheUI(t *testing.T) {
+	f := newFixture(t)
+	f.signIn()
+	if body := f.do(req{path: "/accounts", session: true}).Body.String(); !strings.Contains(body, "No sender accounts yet") {
+		t.Fatal("empty list")
+	}
+	if rec := f.do(req{path: "/accounts/new", session: true}); rec.Code != 200 || !strings.Contains(rec.Body.String(), `value="15"`) {
+		t.Fatalf("new form = %d", rec.Code)
+	}
+	// A value above the compliance ceiling is refused; the form keeps
+	// everything that was typed.
+	form := accountFormValues()
+	form.Set("invites_per_day", "50")
+	rec := f.do(req{method: http.MethodPost, path: "/accounts", session: true, body: form.Encode()})
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "compliance ceiling of 20") || !strings.Contains(rec.Body.String(), "main seat") {
+		t.Fatalf("refused form = %d", rec.Code)
+	}
+	form.Set("invites_per_day", "abc")
+	if rec := f.do(req{method: http.MethodPost, path: "/accounts", session: true, body: form.Encode()}); rec.Code != 400 || !strings.Contains(rec.Body.String(), "Invites per day") {
+		t.Fatalf("non-number = %d", rec.Code)
+	}
+	form.Set("invites_per_day", "15")
+	rec = f.do(req{method: http.MethodPost, path: "/accounts", session: true, body: form.Encode()})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("create = %d %s", rec.Code, rec.Body)
+	}
+	body := f.do(req{path: "/accounts?saved=1", session: true}).Body.String()
+	if !strings.Contains(body, "Anna") || !strings.Contains(body, "Premium") || !strings.Contains(body, "Mon Tue Wed Thu Fri 09:00–17:30") {
+		t.Fatal("list does not show the account")
+	}
+	if rec := f.do(req{path: "/accounts/1", session: true}); rec.Code != 200 || !strings.Contains(rec.Body.String(), `value="Europe/Rome"`) {
+		t.Fatalf("edit form = %d", rec.Code)
+	}
+	form.Set("name", "Anna R.")
+	if rec := f.do(req{method: http.MethodPost, path: "/accounts/1", session: true, body: form.Encode()}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("update = %d", rec.Code)
+	}
+	if rec := f.do(req{method: http.MethodPost, path: "/accounts/1/archive", session: true}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("archive = %d", rec.Code)
+	}
+	if body := f.do(req{path: "/accounts", session: true}).Body.String(); strings.Contains(body, "Anna R.") {
+		t.Fatal("archived account in the active list")
+	}
+	if body := f.do(req{path: "/accounts?archived=1", session: true}).Body.String(); !strings.Contains(body, "archived") {
+		t.Fatal("archived account not shown on request")
+	}
+	for _, p := range []string{"/accounts/99", "/accounts/abc"} {
+		if rec := f.do(req{path: p, session: true}); rec.Code != 404 {
+			t.Errorf("%s = %d", p, rec.Code)
+		}
+	}
+}
+
+func TestAccountsAPI(t *testing.T) {
+	f := newFixture(t)
+	read, _, _ := f.sec.CreateAPIKey("r", model.ScopeRead, "cli", security.Meta{})
+	ctl, _, _ := f.sec.CreateAPIKey("c", model.ScopeControl, "cli", security.Meta{})
+	auth := func(k string) map[string]string { return map[string]string{"Authorization": "Bearer " + k} }
+	body := `{"name":"Bob","time_zone":"America/New_York","work_days":[1,2,3],"work_start":"08:00","work_end":"16:00","type":"free","limits":{"invites_per_day":10,"invites_per_week":50,"messages_per_day":10,"visits_per_day":20,"withdrawals_per_day":5}}`
+	if rec := f.do(req{method: http.MethodPost, path: "/api/v1/accounts", body: body, header: auth(read)}); rec.Code != 403 {
+		t.Fatalf("create with a read key = %d", rec.Code)
+	}
+	rec := f.do(req{method: http.MethodPost, path: "/api/v1/accounts", body: body, header: auth(ctl)})
+	var a model.Account
+	json.Unmarshal(rec.Body.Bytes(), &a)
+	if rec.Code != 201 || a.ID != 1 || rec.Header().Get("Location") != "/api/v1/accounts/1" || a.TimeZone != "America/New_York" {
+		t.Fatalf("create = %d %s", rec.Code, rec.Body)
+	}
+	if rec := f.do(req{method: http.MethodPut, path: "/api/v1/accounts/1", body: strings.Replace(body, `"Bob"`, `"Bobby"`, 1), header: auth(ctl)}); rec.Code != 200 || !strings.Contains(rec.Body.String(), "Bobby") {
+		t.Fatalf("update = %d %s", rec.Code, rec.Body)
+	}
+	if rec := f.do(req{path: "/api/v1/accounts/1", header: auth(read)}); rec.Code != 200 {
+		t.Fatalf("get = %d", rec.Code)
+	}
+	for _, bad := range []struct{ body, want string }{
+		{strings.Replace(body, `"free"`, `"gold"`, 1), "free, premium or sales_navigator"},
+		{strings.Replace(body, `"time_zone":"America/New_York"`, `"time_zone":"Nowhere"`, 1), "IANA"},
+		{`{"name":"x","unknown":1}`, "does not know"},
+		{`{"name":`, "ends too early"},
+	} {
+		rec := f.do(req{method: http.MethodPost, path: "/api/v1/accounts", body: bad.body, header: auth(ctl)})
+		if rec.Code != 400 || !strings.Contains(rec.Body.String(), bad.want) {
+			t.Errorf("bad %q = %d %s", bad.want, rec.Code, rec.Body)
+		}
+	}
+	if rec := f.do(req{method: http.MethodPost, path: "/api/v1/accounts/1/archive", header: auth(ctl)}); rec.Code != 200 {
+		t.Fatalf("archive = %d", rec.Code)
+	}
+	if rec := f.do(req{method: http.MethodPost, path: "/api/v1/accounts/1/archive", header: auth(ctl)}); rec.Code != 409 {
+		t.Fatalf("archive twice = %d", rec.Code)
+	}
+	rec = f.do(req{path: "/api/v1/accounts", header: auth(read)})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"accounts":[]`) {
+		t.Fatalf("list = %s", rec.Body)
+	}
+	if !strings.Contains(f.auditActions(), "account_archived") {
+		t.Fatal("not audited")
+	}
+}
