@@ -1,6 +1,6 @@
 // Package storage keeps all of Parley's state in one bbolt file (parley.db).
 //
-// Bucket tree (schema version 3; the version that added each is in
+// Bucket tree (schema version 4; the version that added each is in
 // brackets):
 //
 //	meta                    schema_version -> uint64 BE                          [1]
@@ -18,10 +18,25 @@
 //	lockouts                "user:NAME" | "ip:ADDR" -> {"v":1, Lockout}          [2]
 //	setup_tokens            sha256(token) hex -> {"v":1, SetupToken}             [2]
 //	accounts                id  (uint64 BE) -> {"v":1, Account}                  [3]
+//	leads                   id  (uint64 BE) -> {"v":1, Lead}                     [4]
+//	leads_by_key            "KIND:KEY" (normalised profile) -> id (unique)       [4]
+//	lead_rows               id -> compact row (LeadRow, binary)                  [4]
+//	lead_rows_by_name       lower(name)[:48] 0x00 id -> compact row              [4]
+//	lead_rows_by_updated    updated (unix ns, BE) id -> compact row              [4]
+//	lists                   id -> {List}; lists_by_name lower(name) -> id        [4]
+//	list_members            list id, lead id -> nil                              [4]
+//	lead_notes              lead id, seq -> {LeadNote}                           [4]
+//	lead_timeline           lead id, event seq -> nil (index into events)        [4]
+//	lead_counts             state -> uint64                                      [4]
+//	lead_tombstones         salted hash of an erased profile -> {...}            [4]
 //
-// Later features add their buckets (leads, campaigns, per-account job
-// queues and their indexes) through new migrations; the tree above is
-// updated with each one.
+// The three lead_rows buckets hold the same compact row under different
+// keys, so every order of the leads list is one sequential cursor scan
+// (no JSON decoding, no random reads); SaveLead keeps them in step.
+//
+// Later features add their buckets (campaigns, per-account job queues and
+// their indexes) through new migrations; the tree above is updated with
+// each one.
 //
 // Conventions: ids come from NextSequence and are stored as 8-byte big-endian
 // keys so cursors iterate in order; values are JSON prefixed with a schema

@@ -26,6 +26,7 @@ func Schema() []Migration {
 		{Version: 1, Name: "initial buckets: meta, events, audit, settings, backup_runs", Up: migrateV1},
 		{Version: 2, Name: "security: users, sessions, api keys, lockouts, setup tokens", Up: migrateV2},
 		{Version: 3, Name: "sender accounts", Up: migrateV3},
+		{Version: 4, Name: "leads, lists, notes, timelines", Up: migrateV4},
 	}
 }
 

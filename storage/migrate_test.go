@@ -183,6 +183,8 @@ func TestEachMigrationFromItsPredecessor(t *testing.T) {
 	adds := map[int][][]byte{
 		2: {bucketUsers, bucketSessions, bucketSessionsByUser, bucketAPIKeys, bucketAPIKeysByHash, bucketLockouts, bucketSetupTokens},
 		3: {bucketAccounts},
+		4: {bucketLeads, bucketLeadsByKey, bucketRowsByID, bucketRowsByName, bucketRowsByUpdated, bucketLists, bucketListsByName,
+			bucketListMembers, bucketLeadNotes, bucketLeadTimeline, bucketLeadCounts, bucketLeadTombstones},
 	}
 	if len(adds) != len(Schema())-1 {
 		t.Fatalf("migrations 2..%d need a case here", len(Schema()))

@@ -1,0 +1,62 @@
+package model
+
+import "time"
+
+// Lead is a person Parley may contact. Identity is the normalised
+// LinkedIn profile reference (ProfileKind + ProfileKey); the canonical URL
+// is kept for display and for the browser.
+type Lead struct {
+	ID          uint64            `json:"id"`
+	ProfileURL  string            `json:"profile_url"`
+	ProfileKind string            `json:"profile_kind"`
+	ProfileKey  string            `json:"profile_key"`
+	FirstName   string            `json:"first_name,omitempty"`
+	LastName    string            `json:"last_name,omitempty"`
+	FullName    string            `json:"full_name,omitempty"`
+	Company     string            `json:"company,omitempty"`
+	Title       string            `json:"title,omitempty"`
+	Email       string            `json:"email,omitempty"`
+	Location    string            `json:"location,omitempty"`
+	Tags        []string          `json:"tags,omitempty"`
+	Custom      map[string]string `json:"custom,omitempty"`
+	Lists       []uint64          `json:"lists,omitempty"`
+	State       LeadState         `json:"state"`
+	StateAt     time.Time         `json:"state_at"`
+	CampaignID  uint64            `json:"campaign_id,omitempty"`
+	AccountID   uint64            `json:"account_id,omitempty"`
+	Replied     bool              `json:"replied,omitempty"`
+	// Source says where the lead came from, e.g. "import:12".
+	Source    string    `json:"source,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Name is the display name: the full name, else first + last.
+func (l Lead) Name() string {
+	if l.FullName != "" {
+		return l.FullName
+	}
+	switch {
+	case l.FirstName != "" && l.LastName != "":
+		return l.FirstName + " " + l.LastName
+	case l.FirstName != "":
+		return l.FirstName
+	}
+	return l.LastName
+}
+
+// List is a named group of leads (an import target, a segment).
+type List struct {
+	ID        uint64    `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// LeadNote is a manual note on a lead.
+type LeadNote struct {
+	Seq    uint64    `json:"seq"`
+	LeadID uint64    `json:"lead_id"`
+	At     time.Time `json:"at"`
+	Author string    `json:"author"`
+	Text   string    `json:"text"`
+}
