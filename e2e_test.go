@@ -798,3 +798,37 @@ func TestLANBindNeedsAnAllowlist(t *testing.T) {
 	}
 	oneLine(t, errOut, "PARLEY_TRUSTED_IPS")
 }
+
+func TestImportCLIRunningAndStopped(t *testing.T) {
+	dir := t.TempDir()
+	csvFile := filepath.Join(t.TempDir(), "people.csv")
+	os.WriteFile(csvFile, []byte("LinkedIn URL;Name;Company\nlinkedin.com/in/ada;Ada;Engines\nlinkedin.com/in/grace;Grace;Navy\nlinkedin.com/company/acme;Acme;Acme\n"), 0o600)
+	// Stopped: the CLI opens the database itself.
+	code, out, errOut := runCLI(t, env(), "--data-dir", dir, "import", csvFile, "--list", "Pioneers")
+	if code != 0 || !strings.Contains(out, `into the list "Pioneers": 2 imported, 0 updated, 0 skipped, 1 rejected`) || !strings.Contains(out, "line 4 rejected: the address is a company page") {
+		t.Fatalf("import while stopped = %d %q %q", code, out, errOut)
+	}
+	// Running: the instance does the work, and the dashboard shows it.
+	p := start(t, dir)
+	code, out, errOut = runCLI(t, env(), "--data-dir", dir, "import", csvFile, "--list", "Pioneers", "--duplicates", "merge")
+	if code != 0 || !strings.Contains(out, "0 imported, 2 updated") {
+		t.Fatalf("import while running = %d %q %q", code, out, errOut)
+	}
+	_, body := getWith(t, signIn(t, dir, p.url), p.url+"/leads?q=grace")
+	if !strings.Contains(body, "Grace") {
+		t.Fatal("imported lead not on the leads page")
+	}
+	// A file without a URL column: one line, exit 1, nothing imported.
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("Name,Company\nAda,Engines\n"), 0o600)
+	code, _, errOut = runCLI(t, env(), "--data-dir", dir, "import", bad)
+	if code != 1 {
+		t.Fatalf("bad file = %d", code)
+	}
+	oneLine(t, errOut, "no column holds LinkedIn profile URLs")
+	code, _, errOut = runCLI(t, env(), "--data-dir", dir, "import", filepath.Join(dir, "missing.csv"))
+	if code != 1 {
+		t.Fatalf("missing file = %d", code)
+	}
+	oneLine(t, errOut, "cannot read")
+}

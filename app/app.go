@@ -86,6 +86,9 @@ func run(ctx context.Context, env Env) error {
 		return cli.Restore(ctx, c, cmd.restoreFile)
 	case "doctor":
 		return cli.Doctor(ctx, c)
+	case "import":
+		a := cmd.importArgs
+		return cli.Import(ctx, c, cli.ImportArgs{File: a.file, List: a.list, Duplicates: a.duplicates})
 	case "admin":
 		a := cmd.admin
 		return cli.Admin(ctx, c, cli.AdminArgs{

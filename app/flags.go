@@ -18,6 +18,12 @@ type command struct {
 	portable    bool
 	flags       map[string]string // setting Env name -> flag value
 	admin       adminFlags
+	importArgs  importFlags
+}
+
+// importFlags are the options of parley import FILE.
+type importFlags struct {
+	file, list, duplicates string
 }
 
 // adminFlags are the options of parley admin ACTION.
@@ -62,6 +68,7 @@ func (b *boolSetting) Set(v string) error {
 var subcommands = map[string]string{
 	"doctor":  "check the data directory, database, audit trail, backups and configuration",
 	"admin":   "set-password, create-api-key or unlock (see below)",
+	"import":  "import leads from a CSV file (see below)",
 	"version": "print the version",
 	"help":    "print this help",
 }
@@ -84,6 +91,8 @@ func parseArgs(args []string) (command, error) {
 	fs.StringVar(&cmd.admin.name, "name", "", "")
 	fs.StringVar(&cmd.admin.scope, "scope", "", "")
 	fs.BoolVar(&cmd.admin.passwordStdin, "password-stdin", false, "")
+	fs.StringVar(&cmd.importArgs.list, "list", "", "")
+	fs.StringVar(&cmd.importArgs.duplicates, "duplicates", "", "")
 	settingFlags := map[string]string{}
 	for _, s := range config.Settings() {
 		if s.Flag == "" {
@@ -124,6 +133,15 @@ func parseArgs(args []string) (command, error) {
 		} else if !backup.set {
 			return cmd, usageError{fmt.Sprintf("unknown command %q", positional[0])}
 		}
+	}
+	importUsed := cmd.importArgs != (importFlags{})
+	if cmd.name == "import" {
+		if len(positional) == 0 {
+			return cmd, usageError{"import needs a file: parley import FILE --list NAME"}
+		}
+		cmd.importArgs.file, positional = positional[0], positional[1:]
+	} else if importUsed {
+		return cmd, usageError{"--list and --duplicates belong to parley import"}
 	}
 	adminUsed := cmd.admin != (adminFlags{})
 	if cmd.name == "admin" {
@@ -178,10 +196,13 @@ Usage:
                               print a new API key (only the key) for scripts
   parley admin unlock --user NAME [--ip ADDRESS]
                               clear a sign-in lockout
+  parley import FILE [--list NAME] [--duplicates skip|merge]
+                              import leads from a CSV file into a list; prints
+                              what was imported and why rows were not
   parley version | help
 
-The admin commands and --backup work whether Parley is running or not; they
-are recorded in the audit trail as actor "cli".
+The admin commands, import and --backup work whether Parley is running or
+not; they are recorded as actor "cli".
 
 Flags:
 `, version, subcommands["doctor"])

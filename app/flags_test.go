@@ -38,6 +38,11 @@ func TestParseArgs(t *testing.T) {
 		{args: []string{"--backup", "--restore", "x"}, usage: true},
 		{args: []string{"doctor", "--backup"}, usage: true},
 		{args: []string{"--no-browser=maybe"}, name: "serve", flags: map[string]string{"PARLEY_NO_BROWSER": "maybe"}},
+		{args: []string{"import", "leads.csv", "--list", "Q1"}, name: "import"},
+		{args: []string{"--data-dir", "/d", "import", "--duplicates", "merge", "leads.csv"}, name: "import", flags: map[string]string{"PARLEY_DATA_DIR": "/d"}},
+		{args: []string{"import"}, usage: true},
+		{args: []string{"--list", "Q1"}, usage: true},
+		{args: []string{"import", "a.csv", "b.csv"}, usage: true},
 	}
 	for _, c := range cases {
 		cmd, err := parseArgs(c.args)

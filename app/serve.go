@@ -13,6 +13,8 @@ import (
 
 	"parley/app/accounts"
 	"parley/app/backups"
+	"parley/app/campaigns"
+	"parley/app/cli"
 	"parley/app/config"
 	"parley/app/control"
 	"parley/app/desktop"
@@ -121,10 +123,15 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 		return err
 	}
 	hub := live.New(store, log.With("service", "live"))
+	leads := campaigns.New(store)
+	if err := leads.RecoverImports(); err != nil {
+		return err
+	}
+	imports := campaigns.NewRunner(leads, cfg.Paths.Imports(), log.With("service", "imports"))
 	checker := &integrity.Checker{Store: store, Clock: clock, Logger: log.With("service", "integrity"), Delay: 5 * time.Second}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
 	webSrv, err := web.New(web.Options{
-		Store: store, Backups: bk, Integrity: checker.Result, Security: sec, Accounts: accounts.New(store), Hub: hub, Logger: log.With("service", "http"), Clock: clock,
+		Store: store, Backups: bk, Integrity: checker.Result, Security: sec, Accounts: accounts.New(store), Campaigns: leads, Imports: imports, Hub: hub, Logger: log.With("service", "http"), Clock: clock,
 		Config: cfg, Version: env.Version, StartedAt: started, ListenHost: host,
 	})
 	if err != nil {
@@ -132,6 +139,11 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	}
 	ctl := control.NewServer(control.ServerOptions{
 		Token: token, Store: store, Backups: bk, Security: sec, Logger: log.With("service", "control"),
+		Import: func(ctx context.Context, req control.ImportRequest) (control.ImportResponse, error) {
+			run, rejects, err := cli.ImportFile(ctx, leads, req.Path, cli.ImportArgs{List: req.List, Duplicates: req.Duplicates},
+				model.Origin{Actor: model.ActorCLI, AuthMethod: "cli", PeerIP: "127.0.0.1"})
+			return control.ImportResponse{Run: run, Rejects: rejects}, err
+		},
 		Instance: func() control.Instance { return inst },
 	})
 
@@ -167,6 +179,7 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 		{"backups", bk.Serve},
 		{"integrity", checker.Serve},
 		{"sessions", sec.Serve},
+		{"imports", imports.Serve},
 		{"live", hub.Serve},
 		{"control", func(ctx context.Context) error { return ctl.Serve(ctx, ctlLn) }},
 		{"http", func(ctx context.Context) error { return webSrv.Serve(ctx, ln, cfg.ShutdownTimeout) }},

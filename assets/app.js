@@ -79,6 +79,17 @@
     }
   });
 
+  // "Select all" checkboxes tick every box of the same name in their form.
+  document.body.addEventListener("change", function (evt) {
+    var all = evt.target.closest && evt.target.closest("input[data-select-all]");
+    if (!all || !all.form) {
+      return;
+    }
+    all.form.querySelectorAll('input[name="' + all.dataset.selectAll + '"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+
   // Buttons with data-busy-label say what they are doing while a request runs.
   document.body.addEventListener("htmx:beforeRequest", function (evt) {
     var el = evt.detail.elt;

@@ -106,9 +106,10 @@ func printHeader(w io.Writer, e *env) {
 		cpuModel(), runtime.NumCPU(), kernelRelease(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "- Command: `go run ./bench -size %d -runs %d -only %s` (one warm-up run, then %d measured run(s); medians reported, min–max in brackets)\n",
 		e.cfg.sizeMB, e.cfg.runs, strings.Join(e.cfg.only, ","), e.cfg.runs)
-	d := e.db
-	fmt.Fprintf(w, "- Database: %s of used pages (tx.Size()), file %s (%s allocated on disk), %d filler values of 2–4 KiB in %q; generated in %s\n",
-		fmtMB(d.txSize), fmtMB(d.fileSize), fmtMB(d.allocSize), d.values, fillBucket, fmtDur(d.took))
+	if d := e.db; d.values > 0 {
+		fmt.Fprintf(w, "- Database: %s of used pages (tx.Size()), file %s (%s allocated on disk), %d filler values of 2–4 KiB in %q; generated in %s\n",
+			fmtMB(d.txSize), fmtMB(d.fileSize), fmtMB(d.allocSize), d.values, fillBucket, fmtDur(d.took))
+	}
 	fmt.Fprintln(w, "- Units: 1 MB = 1,000,000 bytes. The page cache is warm for every measurement (nothing drops caches).")
 	fmt.Fprintf(w, "- Load average (1, 5, 15 min) when the benchmarks started: %s — other processes share this machine; the ratios, measured in the same run, are the figures to compare.\n", loadAvg())
 }

@@ -12,15 +12,21 @@ import (
 	"parley/app/model"
 )
 
+// appendAudits appends n records, 100 per transaction (the chain must
+// hold within a transaction and across them).
 func appendAudits(t *testing.T, s *Store, n int) {
 	t.Helper()
-	for i := range n {
+	for start := 0; start < n; start += 100 {
 		err := s.Update(func(tx *Tx) error {
-			_, err := tx.AppendAudit(model.AuditRecord{
-				Category: "backup", Action: "backup_created", Actor: model.ActorCLI,
-				Outcome: model.OutcomeSuccess, Target: "run", Details: map[string]string{"i": string(rune('a' + i%26))},
-			})
-			return err
+			for i := start; i < min(start+100, n); i++ {
+				if _, err := tx.AppendAudit(model.AuditRecord{
+					Category: "backup", Action: "backup_created", Actor: model.ActorCLI,
+					Outcome: model.OutcomeSuccess, Target: "run", Details: map[string]string{"i": string(rune('a' + i%26))},
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			t.Fatal(err)

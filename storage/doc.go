@@ -1,6 +1,6 @@
 // Package storage keeps all of Parley's state in one bbolt file (parley.db).
 //
-// Bucket tree (schema version 4; the version that added each is in
+// Bucket tree (schema version 5; the version that added each is in
 // brackets):
 //
 //	meta                    schema_version -> uint64 BE                          [1]
@@ -29,6 +29,9 @@
 //	lead_timeline           lead id, event seq -> nil (index into events)        [4]
 //	lead_counts             state -> uint64                                      [4]
 //	lead_tombstones         salted hash of an erased profile -> {...}            [4]
+//	imports                 id -> {"v":1, ImportRun}                             [5]
+//	import_rejects          import id, line (uint32 BE) -> {ImportReject}        [5]
+//	list_counts             list id -> member count (uint64 BE)                  [5]
 //
 // The three lead_rows buckets hold the same compact row under different
 // keys, so every order of the leads list is one sequential cursor scan

@@ -81,6 +81,9 @@ func (t *Tx) CreateLead(l model.Lead) (model.Lead, error) {
 	if err := t.writeLead(l); err != nil {
 		return l, err
 	}
+	if err := t.countLists(nil, l.Lists); err != nil {
+		return l, err
+	}
 	return l, t.countState(l.State, +1)
 }
 
@@ -99,6 +102,9 @@ func (t *Tx) SaveLead(l model.Lead) error {
 		}
 	}
 	if err := t.writeLead(l); err != nil {
+		return err
+	}
+	if err := t.countLists(prev.Lists, l.Lists); err != nil {
 		return err
 	}
 	if prev.State != l.State {
@@ -139,6 +145,40 @@ func (t *Tx) writeLead(l model.Lead) error {
 	return nil
 }
 
+// countLists adjusts the list sizes for a lead moving from the lists in
+// before to those in after.
+func (t *Tx) countLists(before, after []uint64) error {
+	b := t.b.Bucket(bucketListCounts)
+	adjust := func(id uint64, delta int64) error {
+		n := int64(btoi(b.Get(itob(id)))) + delta
+		return b.Put(itob(id), itob(uint64(max(n, 0))))
+	}
+	for _, id := range before {
+		if !containsID(after, id) {
+			if err := adjust(id, -1); err != nil {
+				return err
+			}
+		}
+	}
+	for _, id := range after {
+		if !containsID(before, id) {
+			if err := adjust(id, +1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func containsID(ids []uint64, id uint64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
 func (t *Tx) unindexLead(l model.Lead) error {
 	for _, d := range []struct{ bucket, key []byte }{
 		{bucketLeadsByKey, leadKey(l)},
@@ -175,6 +215,9 @@ func (t *Tx) DeleteLead(id uint64) error {
 		if err := deletePrefix(t.b.Bucket(b), itob(id)); err != nil {
 			return err
 		}
+	}
+	if err := t.countLists(l.Lists, nil); err != nil {
+		return err
 	}
 	return t.countState(l.State, -1)
 }
@@ -394,13 +437,6 @@ func (t *Tx) Lists() ([]model.List, error) {
 	return out, err
 }
 
-// ListSize counts a list's members.
-func (t *Tx) ListSize(id uint64) int {
-	prefix := itob(id)
-	c := t.b.Bucket(bucketListMembers).Cursor()
-	n := 0
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		n++
-	}
-	return n
-}
+// ListSize is a list's member count (kept as a counter, so it costs one
+// read however large the list).
+func (t *Tx) ListSize(id uint64) int { return int(btoi(t.b.Bucket(bucketListCounts).Get(itob(id)))) }

@@ -27,6 +27,7 @@ func Schema() []Migration {
 		{Version: 2, Name: "security: users, sessions, api keys, lockouts, setup tokens", Up: migrateV2},
 		{Version: 3, Name: "sender accounts", Up: migrateV3},
 		{Version: 4, Name: "leads, lists, notes, timelines", Up: migrateV4},
+		{Version: 5, Name: "CSV imports", Up: migrateV5},
 	}
 }
 

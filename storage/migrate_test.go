@@ -185,6 +185,7 @@ func TestEachMigrationFromItsPredecessor(t *testing.T) {
 		3: {bucketAccounts},
 		4: {bucketLeads, bucketLeadsByKey, bucketRowsByID, bucketRowsByName, bucketRowsByUpdated, bucketLists, bucketListsByName,
 			bucketListMembers, bucketLeadNotes, bucketLeadTimeline, bucketLeadCounts, bucketLeadTombstones},
+		5: {bucketImports, bucketImportRejects, bucketListCounts},
 	}
 	if len(adds) != len(Schema())-1 {
 		t.Fatalf("migrations 2..%d need a case here", len(Schema()))

@@ -66,7 +66,7 @@ func (p Paths) Abs(path string) string {
 // Ensure creates the data directory and its folders with owner-only
 // permissions and proves that the root is writable.
 func (p Paths) Ensure() error {
-	for _, dir := range []string{p.Root, p.Backups(), p.Logs(), p.BrowserProfiles(), p.Plugins()} {
+	for _, dir := range []string{p.Root, p.Backups(), p.Logs(), p.BrowserProfiles(), p.Plugins(), p.Imports()} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return notWritable(p.Root, err)
 		}
@@ -94,3 +94,6 @@ func notWritable(root string, err error) error {
 	}
 	return fmt.Errorf("the data directory %s is not usable (%s); choose another with --data-dir or fix its permissions", root, detail)
 }
+
+// Imports holds uploaded CSV files until they are imported.
+func (p Paths) Imports() string { return filepath.Join(p.Root, "imports") }

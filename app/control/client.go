@@ -107,3 +107,10 @@ func (c *Client) Unlock(ctx context.Context, user, ip string) error {
 	var out map[string]bool
 	return c.do(ctx, http.MethodPost, "/v1/admin/unlock", UnlockRequest{User: user, IP: ip}, &out)
 }
+
+// Import runs parley import in the running instance and waits for it.
+func (c *Client) Import(ctx context.Context, req ImportRequest) (ImportResponse, error) {
+	var out ImportResponse
+	err := c.do(ctx, http.MethodPost, "/v1/import", req, &out)
+	return out, err
+}

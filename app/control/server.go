@@ -24,7 +24,9 @@ type ServerOptions struct {
 	Store    *storage.Store
 	Backups  *backups.Service
 	Security *security.Service
-	Logger   *slog.Logger
+	// Import runs parley import in the instance (nil: not offered).
+	Import func(ctx context.Context, req ImportRequest) (ImportResponse, error)
+	Logger *slog.Logger
 	// Instance returns what ping reports.
 	Instance func() Instance
 }
@@ -47,6 +49,9 @@ func NewServer(o ServerOptions) *Server {
 	s.mux.HandleFunc("POST /v1/admin/set-password", s.setPassword)
 	s.mux.HandleFunc("POST /v1/admin/api-keys", s.createAPIKey)
 	s.mux.HandleFunc("POST /v1/admin/unlock", s.unlock)
+	if o.Import != nil {
+		s.mux.HandleFunc("POST /v1/import", s.importFile)
+	}
 	return s
 }
 
@@ -175,6 +180,32 @@ func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+// ImportRequest asks the instance to import a local CSV file.
+type ImportRequest struct {
+	Path       string `json:"path"`
+	List       string `json:"list"`
+	Duplicates string `json:"duplicates"`
+}
+
+// ImportResponse is the finished run and its first rejected rows.
+type ImportResponse struct {
+	Run     model.ImportRun      `json:"run"`
+	Rejects []model.ImportReject `json:"rejects"`
+}
+
+func (s *Server) importFile(w http.ResponseWriter, r *http.Request) {
+	var req ImportRequest
+	if !decodeRequest(w, r, &req) {
+		return
+	}
+	res, err := s.o.Import(r.Context(), req)
+	if err != nil {
+		writeError(w, statusFor(err), model.PublicMessage(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
 }
 
 func (s *Server) backup(w http.ResponseWriter, r *http.Request) {

@@ -60,3 +60,45 @@ type LeadNote struct {
 	Author string    `json:"author"`
 	Text   string    `json:"text"`
 }
+
+// Import statuses.
+const (
+	ImportRunning   = "running"
+	ImportDone      = "done"
+	ImportFailed    = "failed"
+	ImportCancelled = "cancelled"
+)
+
+// ImportRun records one CSV import and its outcome.
+type ImportRun struct {
+	ID         uint64    `json:"id"`
+	File       string    `json:"file"`
+	ListID     uint64    `json:"list_id"`
+	ListName   string    `json:"list"`
+	Duplicates string    `json:"duplicates"`
+	Actor      string    `json:"actor"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	Status     string    `json:"status"`
+	Error      string    `json:"error,omitempty"`
+	Encoding   string    `json:"encoding"`
+	Delimiter  string    `json:"delimiter"`
+	Rows       int       `json:"rows"`
+	// BytesRead of BytesTotal is how far through the file the import is.
+	BytesRead  int64 `json:"bytes_read"`
+	BytesTotal int64 `json:"bytes_total,omitempty"`
+	Imported   int   `json:"imported"`
+	Updated    int   `json:"updated"`
+	Skipped    int   `json:"skipped"`
+	Rejected   int   `json:"rejected"`
+}
+
+// ImportReject is one row an import refused (or skipped), with why.
+type ImportReject struct {
+	Line    int    `json:"line"`
+	Reason  string `json:"reason"`
+	Profile string `json:"profile,omitempty"`
+	// Skipped is true for rows that were not errors (duplicates kept as
+	// they were); false for rejected rows.
+	Skipped bool `json:"skipped,omitempty"`
+}

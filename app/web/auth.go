@@ -145,16 +145,17 @@ func (s *Server) checkCSRF(c echo.Context, auth security.Auth) error {
 	}
 	site, origin := r.Header.Get("Sec-Fetch-Site"), r.Header.Get("Origin")
 	sameOrigin := site == "same-origin" || (site == "" && origin == s.origin(r))
-	token := r.Header.Get("X-CSRF-Token")
-	if token == "" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		token = c.FormValue("csrf_token")
-	}
-	if sameOrigin && token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(auth.CSRF)) == 1 {
-		return nil
-	}
-	why := "missing or wrong CSRF token"
-	if !sameOrigin {
-		why = fmt.Sprintf("not same-origin (Sec-Fetch-Site %q, Origin %q)", site, origin)
+	why := fmt.Sprintf("not same-origin (Sec-Fetch-Site %q, Origin %q)", site, origin)
+	if sameOrigin {
+		// Only now read a form body (an upload may be large).
+		token := r.Header.Get("X-CSRF-Token")
+		if ct := r.Header.Get("Content-Type"); token == "" && (strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data")) {
+			token = c.FormValue("csrf_token")
+		}
+		if token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(auth.CSRF)) == 1 {
+			return nil
+		}
+		why = "missing or wrong CSRF token"
 	}
 	s.o.Security.AuditNoisy(s.meta(c), security.Record{Action: security.ActCSRF, Actor: auth.User, AuthMethod: security.MethodSession,
 		Target: r.URL.Path, Details: map[string]string{"why": truncate(why, 160)}})

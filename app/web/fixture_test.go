@@ -14,6 +14,7 @@ import (
 
 	"parley/app/accounts"
 	"parley/app/backups"
+	"parley/app/campaigns"
 	"parley/app/clocktest"
 	"parley/app/config"
 	"parley/app/integrity"
@@ -87,8 +88,11 @@ func newFixture(t *testing.T, edit ...func(*config.Config)) *fixture {
 		AbsoluteTimeout: cfg.SessionMaxAge, HashMemoryKiB: 64, HashPasses: 1})
 	f := &fixture{t: t, store: store, paths: paths, bk: bk, sec: sec, hub: live.New(store, log), clock: clock, cfg: cfg, logs: logs,
 		health: integrity.Result{State: integrity.StateOK, CheckedAt: clock.Now()}}
+	leadsSvc := campaigns.New(store)
+	runner := campaigns.NewRunner(leadsSvc, paths.Imports(), log)
+	t.Cleanup(runner.Close) // before the store closes (cleanups run last-in first-out)
 	srv, err := New(Options{
-		Store: store, Backups: bk, Integrity: func() integrity.Result { return f.health }, Security: sec, Hub: f.hub, Accounts: accounts.New(store),
+		Store: store, Backups: bk, Integrity: func() integrity.Result { return f.health }, Security: sec, Hub: f.hub, Accounts: accounts.New(store), Campaigns: leadsSvc, Imports: runner,
 		Logger: log, Clock: clock, Config: cfg, Version: "v-test", StartedAt: clock.Now(), ListenHost: "127.0.0.1",
 	})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"parley/app/campaigns"
 	"parley/app/security"
 )
 
@@ -158,13 +159,20 @@ func (s *Server) origin(r *http.Request) string {
 	return "http://" + r.Host
 }
 
+// uploadRoutes take whole CSV files; every other route 1 MiB at most.
+var uploadRoutes = map[string]bool{"/leads/import": true, "/api/v1/imports": true}
+
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if req.ContentLength > maxBody {
+		limit := int64(maxBody)
+		if uploadRoutes[c.Path()] {
+			limit = campaigns.MaxUpload + 1<<20 // the file plus the form around it
+		}
+		if req.ContentLength > limit {
 			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The request is too large.")
 		}
-		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxBody)
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
 		return next(c)
 	}
 }

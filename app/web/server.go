@@ -17,6 +17,7 @@ import (
 
 	"parley/app/accounts"
 	"parley/app/backups"
+	"parley/app/campaigns"
 	"parley/app/config"
 	"parley/app/integrity"
 	"parley/app/live"
@@ -39,6 +40,8 @@ type Options struct {
 	Integrity func() integrity.Result
 	Security  *security.Service
 	Accounts  *accounts.Service
+	Campaigns *campaigns.Service
+	Imports   *campaigns.Runner
 	Hub       *live.Hub
 	Logger    *slog.Logger
 	Clock     model.Clock

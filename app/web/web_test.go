@@ -342,7 +342,7 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 	f.signIn()
 	f.bk.Run(t.Context(), backups.Request{Trigger: model.TriggerManual})
 	f.health = integrity.Result{State: integrity.StateFailed, Detail: "page 3: unreachable"}
-	pages := []string{"/", "/backups", "/nope", "/backups?before=x", "/backups?run=1", "/audit", "/sessions", "/api-keys", "/accounts", "/accounts/new", "/setup?code=" + setup}
+	pages := []string{"/", "/backups", "/nope", "/backups?before=x", "/backups?run=1", "/audit", "/sessions", "/api-keys", "/accounts", "/accounts/new", "/leads", "/leads/new", "/setup?code=" + setup}
 	for _, p := range pages {
 		body := f.do(req{path: p, session: true}).Body.String()
 		body += f.do(req{path: "/login"}).Body.String()

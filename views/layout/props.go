@@ -38,6 +38,7 @@ type NavItem struct {
 func Nav() []NavItem {
 	return []NavItem{
 		{Key: "dashboard", Label: "Dashboard", Href: "/"},
+		{Key: "leads", Label: "Leads", Href: "/leads"},
 		{Key: "accounts", Label: "Accounts", Href: "/accounts"},
 		{Key: "backups", Label: "Backups", Href: "/backups"},
 		{Key: "audit", Label: "Audit", Href: "/audit"},

@@ -164,3 +164,101 @@ type AccountValues struct {
 	WorkDays                                                     [7]bool
 	Limits                                                       model.Limits
 }
+
+// LeadsView is the leads list.
+type LeadsView struct {
+	Rows   []LeadRow
+	Next   string
+	Filter LeadFilter
+	Lists  []ListOption
+	States []StateCount
+	Flash  *Flash
+	Error  string
+	// Query is the current filter as a query string (for the next page).
+	Query string
+}
+
+// LeadRow is one line of the leads table.
+type LeadRow struct {
+	ID        uint64
+	Name      string
+	Title     string
+	Company   string
+	State     model.LeadState
+	Tags      []string
+	Lists     []string
+	UpdatedAt time.Time
+	Profile   string
+}
+
+// LeadFilter is the filter form as typed.
+type LeadFilter struct {
+	Text, State, List, Tag, Order, Replied, From, To string
+}
+
+// ListOption is a list in a select.
+type ListOption struct {
+	ID   uint64
+	Name string
+	Size int
+}
+
+// StateCount is a state with its number of leads.
+type StateCount struct {
+	State model.LeadState
+	Count uint64
+}
+
+// LeadView is the lead detail page.
+type LeadView struct {
+	Lead     model.Lead
+	Lists    []string
+	Notes    []model.LeadNote
+	Timeline []model.Event
+	// Next are the states the lead may be moved to by hand.
+	Next  []model.LeadState
+	Flash *Flash
+	Error string
+}
+
+// LeadFormView is the add-a-lead form.
+type LeadFormView struct {
+	ProfileURL, FirstName, LastName, Company, Title, Email, Location, Tags, List string
+	Error                                                                        string
+}
+
+// ImportUploadView is the first import step.
+type ImportUploadView struct {
+	Imports    []model.ImportRun
+	List       string
+	Duplicates string
+	Error      string
+}
+
+// ImportMapView is the column-mapping step.
+type ImportMapView struct {
+	Token      string
+	File       string
+	List       string
+	Duplicates string
+	Encoding   string
+	Delimiter  string
+	Columns    []ImportColumn
+	Sample     [][]string
+	Error      string
+}
+
+// ImportColumn is one column of the file with its proposed field.
+type ImportColumn struct {
+	Index   int
+	Header  string
+	Field   string
+	Options [][2]string // value, label
+}
+
+// ImportRunView is an import's progress and report.
+type ImportRunView struct {
+	Run     model.ImportRun
+	Rejects []model.ImportReject
+	More    bool
+}
