@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -38,10 +39,11 @@ var benchNames = []string{"snapshot", "writers", "coldstart", "memory", "leads"}
 
 // config holds the parsed command line.
 type config struct {
-	sizeMB int
-	dir    string
-	runs   int
-	only   []string
+	sizeMB     int
+	dir        string
+	runs       int
+	only       []string
+	cpuProfile string
 }
 
 // env is what every benchmark shares: the configuration, the work
@@ -72,9 +74,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
+	stopProfile := func() {}
+	if cfg.cpuProfile != "" {
+		if stopProfile, err = startCPUProfile(cfg.cpuProfile); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(2)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err = run(ctx, cfg, os.Stdout)
 	stop()
+	stopProfile()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -88,6 +98,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.sizeMB, "size", 500, "MB of database to generate")
 	fs.StringVar(&cfg.dir, "dir", "", "work directory (a new directory is created inside it and removed at the end; default under "+os.TempDir()+"); needs about 2.5x -size of free disk, about 3x during the writers contrast")
 	fs.IntVar(&cfg.runs, "runs", 3, "measured runs per figure (after one warm-up run); the median is reported")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (for go tool pprof)")
 	fs.StringVar(&only, "only", "", "comma-separated benchmarks to run: "+strings.Join(benchNames, ","))
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -177,4 +188,21 @@ func run(ctx context.Context, cfg config, out io.Writer) (err error) {
 // progress prints one timestamped line to stderr.
 func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "[bench %s] %s\n", time.Now().Format("15:04:05.000"), fmt.Sprintf(format, args...))
+}
+
+// startCPUProfile profiles the process into path until the returned
+// function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

@@ -28,7 +28,7 @@ func (t *Tx) AppendAudit(r model.AuditRecord) (model.AuditRecord, error) {
 	if r.Category == "" || r.Action == "" || r.Actor == "" || r.Outcome == "" {
 		return r, fmt.Errorf("storage: append audit: category, action, actor and outcome are required")
 	}
-	b := t.b.Bucket(bucketAudit)
+	b := t.appendOnly(bucketAudit)
 	head, err := t.AuditHead()
 	if err != nil {
 		return r, err

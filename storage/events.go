@@ -14,7 +14,7 @@ func (t *Tx) AppendEvent(e model.Event) (model.Event, error) {
 	if e.Type == "" {
 		return e, fmt.Errorf("storage: append event: empty type")
 	}
-	b := t.b.Bucket(bucketEvents)
+	b := t.appendOnly(bucketEvents)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return e, fmt.Errorf("storage: append event: %w", err)

@@ -124,21 +124,22 @@ func (t *Tx) writeLead(l model.Lead) error {
 	row := rowOf(l)
 	id := itob(l.ID)
 	for _, w := range []struct {
-		bucket   []byte
+		bucket   *bolt.Bucket
 		key, val []byte
 	}{
-		{bucketLeads, id, val},
-		{bucketLeadsByKey, leadKey(l), id},
-		{bucketRowsByID, id, row},
-		{bucketRowsByName, nameKey(l), row},
-		{bucketRowsByUpdated, updatedKey(l), row},
+		{t.appendOnly(bucketLeads), id, val},
+		{t.b.Bucket(bucketLeadsByKey), leadKey(l), id},
+		{t.appendOnly(bucketRowsByID), id, row},
+		{t.b.Bucket(bucketRowsByName), nameKey(l), row},
+		{t.appendOnly(bucketRowsByUpdated), updatedKey(l), row},
 	} {
-		if err := t.b.Bucket(w.bucket).Put(w.key, w.val); err != nil {
+		if err := w.bucket.Put(w.key, w.val); err != nil {
 			return fmt.Errorf("storage: lead %d: %w", l.ID, err)
 		}
 	}
+	members := t.appendOnly(bucketListMembers)
 	for _, list := range l.Lists {
-		if err := t.b.Bucket(bucketListMembers).Put(append(itob(list), id...), nil); err != nil {
+		if err := members.Put(append(itob(list), id...), nil); err != nil {
 			return err
 		}
 	}
