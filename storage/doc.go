@@ -1,6 +1,6 @@
 // Package storage keeps all of Parley's state in one bbolt file (parley.db).
 //
-// Bucket tree (schema version 5; the version that added each is in
+// Bucket tree (schema version 6; the version that added each is in
 // brackets):
 //
 //	meta                    schema_version -> uint64 BE                          [1]
@@ -32,13 +32,24 @@
 //	imports                 id -> {"v":1, ImportRun}                             [5]
 //	import_rejects          import id, line (uint32 BE) -> {ImportReject}        [5]
 //	list_counts             list id -> member count (uint64 BE)                  [5]
+//	templates               id -> {"v":1, Template}; templates_by_name lower(name) -> id  [6]
+//	campaigns               id -> {"v":1, Campaign}; campaigns_by_name lower(name) -> id  [6]
+//	enrolments              campaign id, lead id -> {"v":1, Enrolment}           [6]
+//	enrolments_by_lead      lead id, campaign id -> nil (index)                  [6]
+//	campaign_counts         campaign id, "status:S" | "step:N" | "outcome:O" -> uint64  [6]
+//	approvals               id -> {"v":1, Approval}                              [6]
+//	approvals_pending       id -> nil (the approvals queue)                      [6]
+//	approvals_by_step       campaign id, lead id, step (uint32 BE) -> id         [6]
+//	dnc                     id -> {"v":1, DNCEntry}                              [6]
+//	dnc_by_value            "KIND:VALUE" (normalised) -> id (unique)             [6]
+//	lead_fields             lower(custom field name) -> nil                      [6]
 //
 // The three lead_rows buckets hold the same compact row under different
 // keys, so every order of the leads list is one sequential cursor scan
 // (no JSON decoding, no random reads); SaveLead keeps them in step.
 //
-// Later features add their buckets (campaigns, per-account job queues and
-// their indexes) through new migrations; the tree above is updated with
+// Later features add their buckets (per-account job queues and their
+// indexes) through new migrations; the tree above is updated with
 // each one.
 //
 // Conventions: ids come from NextSequence and are stored as 8-byte big-endian

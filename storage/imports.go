@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -114,4 +115,39 @@ func (t *Tx) ImportRejects(importID uint64, fn func(model.ImportReject) error) e
 // event shared by every lead the batch touched).
 func (t *Tx) IndexLeadEvent(leadID, seq uint64) error {
 	return t.b.Bucket(bucketLeadTimeline).Put(append(itob(leadID), itob(seq)...), nil)
+}
+
+// ScrubImportRejects blanks the profile URL in every recorded import row
+// that names it (erasure) and returns how many it changed.
+func (t *Tx) ScrubImportRejects(profileURL string) (int, error) {
+	if profileURL == "" {
+		return 0, nil
+	}
+	b := t.b.Bucket(bucketImportRejects)
+	needle := []byte(profileURL)
+	var hits [][]byte
+	b.ForEach(func(k, v []byte) error {
+		if bytes.Contains(v, needle) {
+			hits = append(hits, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range hits {
+		var r model.ImportReject
+		if err := json.Unmarshal(b.Get(k), &r); err != nil {
+			return 0, err
+		}
+		if r.Profile != profileURL {
+			continue
+		}
+		r.Profile = "(erased)"
+		val, err := json.Marshal(r)
+		if err != nil {
+			return 0, err
+		}
+		if err := b.Put(k, val); err != nil {
+			return 0, err
+		}
+	}
+	return len(hits), nil
 }

@@ -48,6 +48,8 @@ const (
 	OrderOldest
 	OrderName
 	OrderUpdated
+	// OrderStale lists the least recently changed leads first.
+	OrderStale
 )
 
 func leadKey(l model.Lead) []byte { return []byte(l.ProfileKind + ":" + l.ProfileKey) }
@@ -135,6 +137,11 @@ func (t *Tx) writeLead(l model.Lead) error {
 	} {
 		if err := w.bucket.Put(w.key, w.val); err != nil {
 			return fmt.Errorf("storage: lead %d: %w", l.ID, err)
+		}
+	}
+	if len(l.Custom) > 0 {
+		if err := noteFields(t.b.Bucket(bucketLeadFields), l); err != nil {
+			return err
 		}
 	}
 	members := t.appendOnly(bucketListMembers)
@@ -233,6 +240,18 @@ func deletePrefix(b *bolt.Bucket, prefix []byte) error {
 	return nil
 }
 
+// EachLeadRaw calls fn with every lead's id and stored record (valid only
+// during the call) in id order until fn returns false; callers filter on the
+// raw bytes before decoding the few they need with Lead.
+func (t *Tx) EachLeadRaw(fn func(id uint64, raw []byte) bool) {
+	c := t.b.Bucket(bucketLeads).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if !fn(btoi(k), v) {
+			return
+		}
+	}
+}
+
 // Lead returns the lead with id.
 func (t *Tx) Lead(id uint64) (model.Lead, error) {
 	var l model.Lead
@@ -268,6 +287,8 @@ func (t *Tx) ScanLeadRows(order LeadOrder, after []byte, fn func(key, row []byte
 		bucket, reverse = bucketRowsByName, false
 	case OrderUpdated:
 		bucket = bucketRowsByUpdated
+	case OrderStale:
+		bucket, reverse = bucketRowsByUpdated, false
 	}
 	c := t.b.Bucket(bucket).Cursor()
 	var k, v []byte
@@ -378,6 +399,11 @@ func (t *Tx) AddLeadNote(n model.LeadNote) (model.LeadNote, error) {
 		return n, err
 	}
 	return n, b.Put(append(itob(n.LeadID), itob(seq)...), val)
+}
+
+// DeleteLeadNotes removes every note of a lead (erasure).
+func (t *Tx) DeleteLeadNotes(leadID uint64) error {
+	return deletePrefix(t.b.Bucket(bucketLeadNotes), itob(leadID))
 }
 
 // LeadNotes returns a lead's notes, newest first.

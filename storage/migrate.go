@@ -28,6 +28,7 @@ func Schema() []Migration {
 		{Version: 3, Name: "sender accounts", Up: migrateV3},
 		{Version: 4, Name: "leads, lists, notes, timelines", Up: migrateV4},
 		{Version: 5, Name: "CSV imports", Up: migrateV5},
+		{Version: 6, Name: "templates, campaigns, enrolments, approvals, do-not-contact list", Up: migrateV6},
 	}
 }
 

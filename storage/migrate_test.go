@@ -186,6 +186,7 @@ func TestEachMigrationFromItsPredecessor(t *testing.T) {
 		4: {bucketLeads, bucketLeadsByKey, bucketRowsByID, bucketRowsByName, bucketRowsByUpdated, bucketLists, bucketListsByName,
 			bucketListMembers, bucketLeadNotes, bucketLeadTimeline, bucketLeadCounts, bucketLeadTombstones},
 		5: {bucketImports, bucketImportRejects, bucketListCounts},
+		6: append(campaignDomainBucketList, bucketLeadFields),
 	}
 	if len(adds) != len(Schema())-1 {
 		t.Fatalf("migrations 2..%d need a case here", len(Schema()))

@@ -11,34 +11,44 @@ import (
 
 // LeadDetail is everything the lead page shows.
 type LeadDetail struct {
-	Lead     model.Lead
-	Notes    []model.LeadNote
-	Timeline []model.Event
-	Lists    []model.List
+	Lead       model.Lead
+	Notes      []model.LeadNote
+	Timeline   []model.Event
+	Lists      []model.List
+	Enrolments []model.Enrolment
 }
 
-// Lead returns a lead with its notes, timeline and lists.
+// Lead returns a lead with its notes, timeline, lists and enrolments.
 func (s *Service) Lead(id uint64) (LeadDetail, error) {
 	var d LeadDetail
-	err := s.store.View(func(tx *storage.Tx) error {
-		var err error
-		if d.Lead, err = tx.Lead(id); err != nil {
-			return err
-		}
-		if d.Notes, err = tx.LeadNotes(id); err != nil {
-			return err
-		}
-		if d.Timeline, err = tx.LeadTimeline(id, 200); err != nil {
-			return err
-		}
-		all, err := tx.Lists()
-		for _, l := range all {
-			if contains(d.Lead.Lists, l.ID) {
-				d.Lists = append(d.Lists, l)
-			}
-		}
+	err := s.store.View(func(tx *storage.Tx) (err error) {
+		d, err = leadDetail(tx, id, 200)
 		return err
 	})
+	return d, err
+}
+
+func leadDetail(tx *storage.Tx, id uint64, events int) (LeadDetail, error) {
+	var d LeadDetail
+	var err error
+	if d.Lead, err = tx.Lead(id); err != nil {
+		return d, err
+	}
+	if d.Notes, err = tx.LeadNotes(id); err != nil {
+		return d, err
+	}
+	if d.Timeline, err = tx.LeadTimeline(id, events); err != nil {
+		return d, err
+	}
+	if d.Enrolments, err = tx.LeadEnrolments(id); err != nil {
+		return d, err
+	}
+	all, err := tx.Lists()
+	for _, l := range all {
+		if contains(d.Lead.Lists, l.ID) {
+			d.Lists = append(d.Lists, l)
+		}
+	}
 	return d, err
 }
 
@@ -96,9 +106,11 @@ func (s *Service) Counts() map[model.LeadState]uint64 {
 // Bulk is an action on a selection of leads.
 type Bulk struct {
 	IDs    []uint64 `json:"ids"`
-	Action string   `json:"action"` // tag, untag, list, blacklist, delete
+	Action string   `json:"action"` // tag, untag, list, campaign, blacklist, delete
 	Tag    string   `json:"tag"`
 	List   string   `json:"list"`
+	// Campaign receives the leads for the "campaign" action.
+	Campaign uint64 `json:"campaign"`
 }
 
 // maxBulk bounds one bulk action (one transaction).
@@ -120,8 +132,13 @@ func (s *Service) ApplyBulk(b Bulk, o model.Origin) (int, error) {
 			return 0, model.Errorf(model.CodeInvalid, "give a tag of 1 to 64 characters")
 		}
 	case "list", "blacklist", "delete":
+	case "campaign":
+		// Enrolment skips leads that cannot join (already in a sequence,
+		// not new) rather than refusing the whole selection.
+		r, err := s.EnrolLeads(b.Campaign, b.IDs, o)
+		return r.Enrolled, err
 	default:
-		return 0, model.Errorf(model.CodeInvalid, "unknown action %q: use tag, untag, list, blacklist or delete", b.Action)
+		return 0, model.Errorf(model.CodeInvalid, "unknown action %q: use tag, untag, list, campaign, blacklist or delete", b.Action)
 	}
 	err := s.store.Update(func(tx *storage.Tx) error {
 		var list model.List
@@ -137,12 +154,7 @@ func (s *Service) ApplyBulk(b Bulk, o model.Origin) (int, error) {
 			}
 		}
 		if b.Action == "delete" || b.Action == "blacklist" {
-			_, err := tx.AppendAudit(model.AuditRecord{
-				Category: "lead", Action: "lead_bulk_" + b.Action, Actor: actorOf(o), AuthMethod: o.AuthMethod, PeerIP: o.PeerIP,
-				RequestID: o.RequestID, Target: "leads", Outcome: model.OutcomeSuccess,
-				Details: map[string]string{"count": fmt.Sprint(len(b.IDs)), "ids": idList(b.IDs)},
-			})
-			return err
+			return audit(tx, o, "lead", "lead_bulk_"+b.Action, "leads", map[string]string{"count": fmt.Sprint(len(b.IDs)), "ids": idList(b.IDs)})
 		}
 		return nil
 	})
@@ -159,19 +171,24 @@ func (s *Service) bulkOne(tx *storage.Tx, id uint64, action, tag string, list mo
 	}
 	switch action {
 	case "delete":
+		if err := forgetEnrolments(tx, id); err != nil {
+			return err
+		}
 		if err := tx.DeleteLead(id); err != nil {
 			return err
 		}
-		_, err := tx.AppendEvent(leadEvent("lead.deleted", o, map[string]any{"lead": id, "profile": l.ProfileURL}))
+		// No profile URL in the event: the log keeps no trace of who it was.
+		_, err := tx.AppendEvent(leadEvent("lead.deleted", o, map[string]any{"lead": id}))
 		return err
 	case "blacklist":
 		if l.State == model.LeadBlacklisted {
 			return nil
 		}
-		if err := model.CheckTransition(l.State, model.LeadBlacklisted); err != nil {
+		l.BlockedBy = "marked by " + actorOf(o)
+		if err := moveLead(tx, &l, model.LeadBlacklisted, "blacklisted by hand", o, nil); err != nil {
 			return err
 		}
-		l.State, l.StateAt = model.LeadBlacklisted, tx.Now()
+		return exitEnrolments(tx, id, "blacklisted by "+actorOf(o), o)
 	case "tag":
 		l.Tags = mergeTags(l.Tags, []string{tag})
 	case "untag":
@@ -194,6 +211,30 @@ func (s *Service) bulkOne(tx *storage.Tx, id uint64, action, tag string, list mo
 	}
 	_, err = tx.AppendLeadEvent(id, leadEvent("lead."+action, o, map[string]any{"tag": tag, "list": list.Name}))
 	return err
+}
+
+// forgetEnrolments removes a lead's enrolments and drafts (the lead is
+// being deleted).
+func forgetEnrolments(tx *storage.Tx, leadID uint64) error {
+	drafts, err := tx.LeadApprovals(leadID)
+	if err != nil {
+		return err
+	}
+	for _, a := range drafts {
+		if err := tx.DeleteApproval(a.ID); err != nil {
+			return err
+		}
+	}
+	enrols, err := tx.LeadEnrolments(leadID)
+	if err != nil {
+		return err
+	}
+	for _, e := range enrols {
+		if err := tx.DeleteEnrolment(e.CampaignID, leadID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func idList(ids []uint64) string {

@@ -177,30 +177,62 @@ func (s *Service) Transition(id uint64, to model.LeadState, reason string, o mod
 		if l, err = tx.Lead(id); err != nil {
 			return err
 		}
-		from := l.State
-		if err := model.CheckTransition(from, to); err != nil {
+		if to != model.LeadBlacklisted {
+			l.BlockedBy = ""
+		}
+		if err := moveLead(tx, &l, to, reason, o, nil); err != nil {
 			return err
 		}
-		l.State, l.StateAt, l.UpdatedAt = to, tx.Now(), tx.Now()
-		if to == model.LeadReplied {
-			l.Replied = true
+		if to == model.LeadBlacklisted || to == model.LeadSkipped || to == model.LeadErased {
+			return exitEnrolments(tx, l.ID, "lead marked "+string(to)+" by "+actorOf(o), o)
 		}
-		if err := tx.SaveLead(l); err != nil {
-			return err
-		}
-		if _, err := tx.AppendLeadEvent(id, leadEvent(to.EventType(), o, map[string]any{"from": from, "reason": reason})); err != nil {
-			return err
-		}
-		if to == model.LeadBlacklisted || from == model.LeadBlacklisted {
-			_, err = tx.AppendAudit(model.AuditRecord{
-				Category: "lead", Action: "lead_" + string(to), Actor: actorOf(o), AuthMethod: o.AuthMethod, PeerIP: o.PeerIP,
-				RequestID: o.RequestID, Target: fmt.Sprintf("lead:%d", id), Outcome: model.OutcomeSuccess,
-				Details: map[string]string{"from": string(from), "reason": reason},
-			})
-		}
-		return err
+		return nil
 	})
 	return l, err
+}
+
+// moveLead checks and applies a state change to l, saves it and writes its
+// event with data added (and, for blacklisting or un-blacklisting, an
+// audit record).
+func moveLead(tx *storage.Tx, l *model.Lead, to model.LeadState, reason string, o model.Origin, data map[string]any) error {
+	from := l.State
+	if err := model.CheckTransition(from, to); err != nil {
+		return err
+	}
+	l.State, l.StateAt, l.UpdatedAt = to, tx.Now(), tx.Now()
+	if to == model.LeadReplied {
+		l.Replied = true
+	}
+	if err := tx.SaveLead(*l); err != nil {
+		return err
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["from"] = from
+	if reason != "" {
+		data["reason"] = reason
+	}
+	if l.BlockedBy != "" && to == model.LeadBlacklisted {
+		data["rule"] = l.BlockedBy
+	}
+	if _, err := tx.AppendLeadEvent(l.ID, leadEvent(to.EventType(), o, data)); err != nil {
+		return err
+	}
+	if to == model.LeadBlacklisted || from == model.LeadBlacklisted {
+		return audit(tx, o, "lead", "lead_"+string(to), fmt.Sprintf("lead:%d", l.ID), map[string]string{"from": string(from), "reason": reason})
+	}
+	return nil
+}
+
+// audit writes a successful audit record for a change that affects who
+// gets contacted, in the transaction making the change.
+func audit(tx *storage.Tx, o model.Origin, category, action, target string, details map[string]string) error {
+	_, err := tx.AppendAudit(model.AuditRecord{
+		Category: category, Action: action, Actor: actorOf(o), AuthMethod: o.AuthMethod, PeerIP: o.PeerIP,
+		RequestID: o.RequestID, Target: target, Outcome: model.OutcomeSuccess, Details: details,
+	})
+	return err
 }
 
 func actorOf(o model.Origin) string {

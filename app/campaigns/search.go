@@ -52,8 +52,8 @@ func (s *Service) Search(q Query) (Page, error) {
 		}
 		after = b
 	}
-	text := []byte(strings.ToLower(strings.TrimSpace(q.Text)))
-	tag := strings.ToLower(strings.TrimSpace(q.Tag))
+	text := []byte(lowerTrim(q.Text))
+	tag := lowerTrim(q.Tag)
 	var page Page
 	var lastKey []byte
 	err := s.store.View(func(tx *storage.Tx) error {
@@ -117,3 +117,5 @@ func contains(ids []uint64, id uint64) bool {
 	}
 	return false
 }
+
+func lowerTrim(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -18,3 +18,23 @@ func (SystemClock) Now() time.Time { return time.Now().UTC() }
 
 // After waits for d on the wall clock.
 func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// ParseWhen reads a date (YYYY-MM-DD, UTC) or an RFC 3339 time given for
+// the field name; "" is the zero time. A date that ends a range (end) means
+// the end of that day.
+func ParseWhen(v, name string, end bool) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	t, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		return time.Time{}, Errorf(CodeInvalid, "%s must be a date (YYYY-MM-DD) or an RFC 3339 time", name)
+	}
+	if end {
+		t = t.Add(24 * time.Hour)
+	}
+	return t, nil
+}

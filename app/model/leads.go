@@ -25,6 +25,8 @@ type Lead struct {
 	CampaignID  uint64            `json:"campaign_id,omitempty"`
 	AccountID   uint64            `json:"account_id,omitempty"`
 	Replied     bool              `json:"replied,omitempty"`
+	// BlockedBy names the do-not-contact rule that blacklisted the lead.
+	BlockedBy string `json:"blocked_by,omitempty"`
 	// Source says where the lead came from, e.g. "import:12".
 	Source    string    `json:"source,omitempty"`
 	CreatedAt time.Time `json:"created_at"`

@@ -92,22 +92,7 @@ func auditQuery(c echo.Context, page bool) (storage.AuditFilter, uint64, error) 
 	return f, before, nil
 }
 
-// parseWhen reads a date (YYYY-MM-DD, UTC) or an RFC 3339 time. A date
-// used as the end of a range includes that whole day.
+// parseWhen reads the date or time in the query parameter name.
 func parseWhen(q url.Values, name string, end bool) (time.Time, error) {
-	v := q.Get(name)
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t.UTC(), nil
-	}
-	t, err := time.Parse("2006-01-02", v)
-	if err != nil {
-		return time.Time{}, model.Errorf(model.CodeInvalid, "%s must be a date (YYYY-MM-DD) or an RFC 3339 time", name)
-	}
-	if end {
-		t = t.Add(24 * time.Hour)
-	}
-	return t, nil
+	return model.ParseWhen(q.Get(name), name, end)
 }

@@ -3,10 +3,8 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,64 +18,13 @@ import (
 // leadQuery reads the list filter from the query string (shared by the
 // page and GET /api/v1/leads).
 func leadQuery(c echo.Context) (campaigns.Query, pages.LeadFilter, error) {
+	p := c.QueryParams()
 	f := pages.LeadFilter{
-		Text: c.QueryParam("q"), State: c.QueryParam("state"), List: c.QueryParam("list"), Tag: c.QueryParam("tag"),
-		Order: c.QueryParam("sort"), Replied: c.QueryParam("replied"), From: c.QueryParam("from"), To: c.QueryParam("to"),
+		Text: p.Get("q"), State: p.Get("state"), List: p.Get("list"), Campaign: p.Get("campaign"), Account: p.Get("account"),
+		Tag: p.Get("tag"), Order: p.Get("sort"), Replied: p.Get("replied"), From: p.Get("from"), To: p.Get("to"),
 	}
-	q := campaigns.Query{Text: f.Text, Tag: f.Tag, Cursor: c.QueryParam("cursor")}
-	if f.State != "" {
-		if !model.LeadState(f.State).Valid() {
-			return q, f, model.Errorf(model.CodeInvalid, "%q is not a lead state", f.State)
-		}
-		q.State = model.LeadState(f.State)
-	}
-	if f.List != "" {
-		id, err := strconv.ParseUint(f.List, 10, 64)
-		if err != nil {
-			return q, f, model.Errorf(model.CodeInvalid, "list must be a list number")
-		}
-		q.ListID = id
-	}
-	switch f.Replied {
-	case "yes", "true":
-		yes := true
-		q.Replied = &yes
-	case "no", "false":
-		no := false
-		q.Replied = &no
-	case "":
-	default:
-		return q, f, model.Errorf(model.CodeInvalid, "replied must be yes or no")
-	}
-	switch f.Order {
-	case "", "newest":
-		q.Order = storage.OrderNewest
-	case "oldest":
-		q.Order = storage.OrderOldest
-	case "name":
-		q.Order = storage.OrderName
-	case "updated":
-		q.Order = storage.OrderUpdated
-	default:
-		return q, f, model.Errorf(model.CodeInvalid, "sort must be newest, oldest, name or updated")
-	}
-	var err error
-	if q.CreatedFrom, err = parseDay(f.From, false); err != nil {
-		return q, f, err
-	}
-	if q.CreatedTo, err = parseDay(f.To, true); err != nil {
-		return q, f, err
-	}
-	if l := c.QueryParam("limit"); l != "" {
-		if q.Limit, err = strconv.Atoi(l); err != nil || q.Limit < 1 || q.Limit > 500 {
-			return q, f, model.Errorf(model.CodeInvalid, "limit must be a number from 1 to 500")
-		}
-	}
-	return q, f, nil
-}
-
-func parseDay(v string, end bool) (time.Time, error) {
-	return parseWhen(url.Values{"d": {v}}, "d", end)
+	q, err := campaigns.ParseQuery(p)
+	return q, f, err
 }
 
 func (s *Server) leadsPage(c echo.Context) error {

@@ -46,8 +46,16 @@ type route struct {
 	h      echo.HandlerFunc
 }
 
-// routes is the one route table.
+// routes is the one route table; each area of the product adds its part.
 func (s *Server) routes() []route {
+	var all []route
+	for _, part := range [][]route{s.coreRoutes(), s.templateRoutes(), s.campaignRoutes(), s.approvalRoutes(), s.dncRoutes(), s.outreachRoutes()} {
+		all = append(all, part...)
+	}
+	return all
+}
+
+func (s *Server) coreRoutes() []route {
 	get, head, post := http.MethodGet, http.MethodHead, http.MethodPost
 	return []route{
 		{get, "/healthz", PermPublic, classNone, s.healthz},

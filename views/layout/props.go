@@ -39,11 +39,16 @@ func Nav() []NavItem {
 	return []NavItem{
 		{Key: "dashboard", Label: "Dashboard", Href: "/"},
 		{Key: "leads", Label: "Leads", Href: "/leads"},
+		{Key: "campaigns", Label: "Campaigns", Href: "/campaigns"},
+		{Key: "approvals", Label: "Approvals", Href: "/approvals"},
+		{Key: "templates", Label: "Templates", Href: "/templates"},
+		{Key: "dnc", Label: "Do not contact", Href: "/dnc"},
 		{Key: "accounts", Label: "Accounts", Href: "/accounts"},
 		{Key: "backups", Label: "Backups", Href: "/backups"},
 		{Key: "audit", Label: "Audit", Href: "/audit"},
 		{Key: "sessions", Label: "Sessions", Href: "/sessions"},
 		{Key: "api-keys", Label: "API keys", Href: "/api-keys"},
+		{Key: "settings", Label: "Settings", Href: "/settings"},
 	}
 }
 

@@ -193,7 +193,7 @@ type LeadRow struct {
 
 // LeadFilter is the filter form as typed.
 type LeadFilter struct {
-	Text, State, List, Tag, Order, Replied, From, To string
+	Text, State, List, Campaign, Account, Tag, Order, Replied, From, To string
 }
 
 // ListOption is a list in a select.

@@ -1,0 +1,6 @@
+package web
+
+// campaignRoutes are the pages and API of campaigns, sequences and forecasts.
+func (s *Server) campaignRoutes() []route {
+	return nil
+}
