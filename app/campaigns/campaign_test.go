@@ -2,9 +2,11 @@ package campaigns
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -589,5 +591,36 @@ func TestForecastOfACampaign(t *testing.T) {
 	}
 	if in.NotEnrolled != 40 || len(res.Steps) != 4 || res.Finish.IsZero() || !strings.Contains(res.Summary, "finishes around") {
 		t.Fatalf("forecast = %+v (input %+v)", res, in)
+	}
+}
+
+func TestRetentionRunsOnItsOwn(t *testing.T) {
+	s, _, clock := fixture(t)
+	if _, err := s.CreateLead(LeadInput{ProfileURL: "linkedin.com/in/old-one", FirstName: "Old"}, who); err != nil {
+		t.Fatal(err)
+	}
+	st := DefaultSettings()
+	st.RetentionDays = 30
+	if err := s.SaveSettings(st, who); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- s.ServeRetention(ctx, clock, slog.New(slog.DiscardHandler)) }()
+	waitFor := func(n int) {
+		for clock.Waiters() < n {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	waitFor(1)
+	clock.Advance(31 * 24 * time.Hour) // the first run is due a minute after start
+	waitFor(1)                         // it ran and went back to sleep
+	p, err := s.Search(Query{State: model.LeadErased})
+	if err != nil || len(p.Rows) != 1 {
+		t.Fatalf("erased rows = %+v, %v", p.Rows, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

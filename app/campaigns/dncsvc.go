@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"golang.org/x/net/idna"
+
 	"parley/app/campaigns/dnc"
 	"parley/app/model"
 	"parley/storage"
@@ -87,7 +89,7 @@ func dncAudit(tx *storage.Tx, o model.Origin, action string, added []model.DNCEn
 			rules = append(rules, fmt.Sprintf("and %d more", len(added)-10))
 			break
 		}
-		rules = append(rules, dnc.Describe(e))
+		rules = append(rules, auditRule(e))
 	}
 	if _, err := tx.AppendEvent(leadEvent("dnc.added", o, map[string]any{"count": len(added), "blacklisted": blacklisted})); err != nil {
 		return err
@@ -113,7 +115,12 @@ func applyDNC(tx *storage.Tx, rules []model.DNCEntry, o model.Origin) (int, erro
 				candidates[l.ID] = true
 			}
 		case model.DNCDomain:
+			// E-mail addresses may hold an international domain in either
+			// form; screen for both (Match decides).
 			domains = append(domains, []byte(r.Value))
+			if ascii, err := idna.ToASCII(r.Value); err == nil && ascii != r.Value {
+				domains = append(domains, []byte(ascii))
+			}
 		default:
 			rowScan = true
 		}
@@ -152,7 +159,7 @@ func applyDNC(tx *storage.Tx, rules []model.DNCEntry, o model.Origin) (int, erro
 			continue
 		}
 		l.BlockedBy = dnc.Describe(rule)
-		reason := "on the do-not-contact list: " + l.BlockedBy
+		reason := dncReason(rule)
 		if err := moveLead(tx, &l, model.LeadBlacklisted, reason, o, nil); err != nil {
 			return n, err
 		}
@@ -178,7 +185,7 @@ func (s *Service) RemoveDNC(id uint64, o model.Origin) error {
 		if _, err := tx.AppendEvent(leadEvent("dnc.removed", o, map[string]any{"rule": id})); err != nil {
 			return err
 		}
-		return audit(tx, o, "dnc", "dnc_removed", fmt.Sprintf("dnc:%d", id), map[string]string{"rule": dnc.Describe(e)})
+		return audit(tx, o, "dnc", "dnc_removed", fmt.Sprintf("dnc:%d", id), map[string]string{"rule": auditRule(e)})
 	})
 }
 
@@ -199,4 +206,19 @@ func (s *Service) ExportDNC(w io.Writer) error {
 		return err
 	}
 	return dnc.WriteCSV(w, entries)
+}
+
+// auditRule names a rule for the audit trail: a profile rule identifies a
+// person, so only its number is recorded.
+func auditRule(e model.DNCEntry) string {
+	if e.Kind == model.DNCProfile {
+		return fmt.Sprintf("profile rule %d", e.ID)
+	}
+	return dnc.Describe(e)
+}
+
+// dncReason is the reason written with a blacklisting (in the lead's
+// timeline and the audit trail), without personal data.
+func dncReason(rule model.DNCEntry) string {
+	return "on the do-not-contact list (" + auditRule(rule) + ")"
 }

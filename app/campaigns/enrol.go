@@ -142,7 +142,7 @@ func enrolTx(tx *storage.Tx, campaignID uint64, leadIDs []uint64, o model.Origin
 		}
 		if rule, hit := m.Match(l); hit {
 			l.BlockedBy = dnc.Describe(rule)
-			if err := moveLead(tx, &l, model.LeadBlacklisted, "on the do-not-contact list: "+l.BlockedBy, o, nil); err != nil {
+			if err := moveLead(tx, &l, model.LeadBlacklisted, dncReason(rule), o, nil); err != nil {
 				return res, err
 			}
 			res.Blacklisted++

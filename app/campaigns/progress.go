@@ -170,7 +170,7 @@ func (s *Service) PrepareSend(campaignID, leadID uint64, o model.Origin) (Send, 
 		}
 		if rule, hit := m.Match(l); hit {
 			l.BlockedBy = dnc.Describe(rule)
-			reason := "on the do-not-contact list: " + l.BlockedBy
+			reason := dncReason(rule)
 			if err := moveLead(tx, &l, model.LeadBlacklisted, reason, o, map[string]any{"campaign": c.ID, "checked": "before sending"}); err != nil {
 				return err
 			}

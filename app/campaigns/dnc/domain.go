@@ -35,7 +35,7 @@ func normalizeDomain(value string) (string, error) {
 			return "", invalid("there is no domain after the @; enter one like acme.com")
 		}
 	}
-	if host, port, ok := strings.Cut(s, ":"); ok && port != "" && strings.Trim(port, "0123456789") == "" {
+	if host, port, ok := strings.Cut(s, ":"); ok && isDigits(port) {
 		s = host
 	}
 	d, err := domainName(s)
@@ -108,11 +108,11 @@ func checkLabels(d, shown string) error {
 		if l == "" {
 			return invalid("%q has two dots in a row or a dot at the start; enter a domain like acme.com", brief(shown))
 		}
-		if len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+		if len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' || !isLDH(l) {
 			return notADomain(shown)
 		}
 	}
-	if strings.Trim(labels[len(labels)-1], "0123456789") == "" {
+	if isDigits(labels[len(labels)-1]) {
 		return invalid("%q is an IP address, not a domain; enter a domain like acme.com", brief(shown))
 	}
 	return nil
@@ -120,4 +120,24 @@ func checkLabels(d, shown string) error {
 
 func notADomain(shown string) error {
 	return invalid("%q is not a domain; a domain is words of letters, digits and hyphens joined by dots, like acme.com", brief(shown))
+}
+
+// isLDH reports a label of lower-case letters, digits and hyphens.
+func isLDH(l string) bool {
+	for i := 0; i < len(l); i++ {
+		if c := l[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isDigits reports a non-empty string of ASCII digits.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
