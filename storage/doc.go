@@ -1,6 +1,6 @@
 // Package storage keeps all of Parley's state in one bbolt file (parley.db).
 //
-// Bucket tree (schema version 6; the version that added each is in
+// Bucket tree (schema version 7; the version that added each is in
 // brackets):
 //
 //	meta                    schema_version -> uint64 BE                          [1]
@@ -43,6 +43,7 @@
 //	dnc                     id -> {"v":1, DNCEntry}                              [6]
 //	dnc_by_value            "KIND:VALUE" (normalised) -> id (unique)             [6]
 //	lead_fields             lower(custom field name) -> nil                      [6]
+//	account_usage           account id, counter ("notes:2026-12") -> uint64      [7]
 //
 // The three lead_rows buckets hold the same compact row under different
 // keys, so every order of the leads list is one sequential cursor scan

@@ -29,6 +29,7 @@ func Schema() []Migration {
 		{Version: 4, Name: "leads, lists, notes, timelines", Up: migrateV4},
 		{Version: 5, Name: "CSV imports", Up: migrateV5},
 		{Version: 6, Name: "templates, campaigns, enrolments, approvals, do-not-contact list", Up: migrateV6},
+		{Version: 7, Name: "per-account usage counters (invite-note quota)", Up: migrateV7},
 	}
 }
 

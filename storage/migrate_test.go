@@ -187,6 +187,7 @@ func TestEachMigrationFromItsPredecessor(t *testing.T) {
 			bucketListMembers, bucketLeadNotes, bucketLeadTimeline, bucketLeadCounts, bucketLeadTombstones},
 		5: {bucketImports, bucketImportRejects, bucketListCounts},
 		6: append(campaignDomainBucketList, bucketLeadFields),
+		7: {bucketAccountUsage},
 	}
 	if len(adds) != len(Schema())-1 {
 		t.Fatalf("migrations 2..%d need a case here", len(Schema()))

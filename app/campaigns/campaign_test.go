@@ -624,3 +624,43 @@ func TestRetentionRunsOnItsOwn(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestNoteQuotaFallsBackToNoNote: a free account has 5 invite notes a
+// month; after that its invites go without a note, and the quota comes
+// back the next month (in the account's time zone).
+func TestNoteQuotaFallsBackToNoNote(t *testing.T) {
+	w := newWorld(t, 7)
+	w.store.Update(func(tx *storage.Tx) error {
+		a := w.accounts[0]
+		a.Type = model.AccountFree
+		return tx.PutAccount(a)
+	})
+	in := w.twoStep(false)
+	c, err := w.s.CreateCampaign(in, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range w.leads[:6] {
+		sd, err := w.s.PrepareSend(c.ID, l.ID, who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if withNote := i < 5; (sd.Text != "") != withNote || (sd.NoNote != "") == withNote {
+			t.Fatalf("invite %d: text %q, no-note %q", i+1, sd.Text, sd.NoNote)
+		}
+		if i == 5 && !strings.Contains(sd.NoNote, "used this month's 5 invite notes (a free account)") {
+			t.Fatalf("no-note reason = %q", sd.NoNote)
+		}
+		if _, err := w.s.RecordOutcome(c.ID, l.ID, sequence.Outcome{Kind: sequence.Invited, Step: sd.Action.Step, Variant: sd.Variant, WithNote: sd.Text != ""}, who); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// t0 is 3 Dec; the quota returns on 1 Jan in Rome.
+	w.advance(29 * 24 * time.Hour) // 1 Jan 2027, 10:00 in Rome
+	if sd, err := w.s.PrepareSend(c.ID, w.leads[6].ID, who); err != nil || sd.Text == "" {
+		t.Fatalf("next month = %+v, %v", sd, err)
+	}
+}

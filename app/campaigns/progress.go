@@ -2,6 +2,8 @@ package campaigns
 
 import (
 	"fmt"
+	"strings"
+	"time"
 
 	"parley/app/campaigns/dnc"
 	"parley/app/campaigns/sequence"
@@ -52,6 +54,11 @@ func (s *Service) RecordOutcome(campaignID, leadID uint64, out sequence.Outcome,
 		}
 		if err := tx.CountOutcome(c.ID, out.Kind); err != nil {
 			return err
+		}
+		if out.Kind == sequence.Invited && out.WithNote {
+			if err := countNote(tx, e.AccountID); err != nil {
+				return err
+			}
 		}
 		l, err := tx.Lead(leadID)
 		if err != nil {
@@ -130,6 +137,8 @@ type Send struct {
 	Variant    string          `json:"variant,omitempty"`
 	TemplateID uint64          `json:"template_id,omitempty"`
 	ApprovalID uint64          `json:"approval_id,omitempty"`
+	// NoNote says why an invite that has a note goes without one.
+	NoNote string `json:"no_note,omitempty"`
 }
 
 // Ready reports whether the action should run now.
@@ -216,7 +225,13 @@ func (s *Service) PrepareSend(campaignID, leadID uint64, o model.Origin) (Send, 
 		if err := tmpl.CheckText(st.TextKind(), send.Text, settings.MessageMaxChars); err != nil {
 			return toReview(tx, c, e, l, err, o, &refused)
 		}
-		return nil
+		if st.Kind == model.StepInvite {
+			send.NoNote, err = noteQuotaUsed(tx, e.AccountID)
+			if send.NoNote != "" {
+				send.Text = ""
+			}
+		}
+		return err
 	})
 	if err != nil {
 		return Send{}, err
@@ -297,4 +312,36 @@ func prepareStep(tx *storage.Tx, c model.Campaign, e model.Enrolment, l model.Le
 	}
 	_, err = tx.AppendLeadEvent(l.ID, leadEvent("approval.drafted", o, map[string]any{"approval": a.ID, "campaign": c.ID, "step": e.Step + 1}))
 	return err
+}
+
+// noteCounter names the counter of invite notes an account sent in the
+// month of t, in the account's time zone.
+func noteCounter(a model.Account, t time.Time) string {
+	loc, err := time.LoadLocation(a.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return "notes:" + t.In(loc).Format("2006-01")
+}
+
+// noteQuotaUsed says why the account must send its next invite without a
+// note ("" while it still has notes this month).
+func noteQuotaUsed(tx *storage.Tx, accountID uint64) (string, error) {
+	a, err := tx.Account(accountID)
+	if err != nil {
+		return "", err
+	}
+	quota := model.NoteQuotaPerMonth(a.Type)
+	if quota == 0 || tx.AccountUsage(a.ID, noteCounter(a, tx.Now())) < quota {
+		return "", nil
+	}
+	return fmt.Sprintf("%s has used this month's %d invite notes (a %s account); the invite goes without a note", a.Name, quota, strings.ReplaceAll(a.Type, "_", " ")), nil
+}
+
+func countNote(tx *storage.Tx, accountID uint64) error {
+	a, err := tx.Account(accountID)
+	if err != nil {
+		return err
+	}
+	return tx.AddAccountUsage(a.ID, noteCounter(a, tx.Now()), 1)
 }
