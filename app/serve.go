@@ -180,7 +180,9 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 		{"integrity", checker.Serve},
 		{"sessions", sec.Serve},
 		{"imports", imports.Serve},
-		{"retention", func(ctx context.Context) error { return leads.ServeRetention(ctx, clock, log.With("service", "retention")) }},
+		{"retention", func(ctx context.Context) error {
+			return leads.ServeRetention(ctx, clock, log.With("service", "retention"))
+		}},
 		{"live", hub.Serve},
 		{"control", func(ctx context.Context) error { return ctl.Serve(ctx, ctlLn) }},
 		{"http", func(ctx context.Context) error { return webSrv.Serve(ctx, ln, cfg.ShutdownTimeout) }},

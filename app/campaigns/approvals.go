@@ -21,8 +21,15 @@ type ApprovalItem struct {
 	Problem string `json:"problem,omitempty"`
 }
 
+// PendingApprovals is the length of the approvals queue.
+func (s *Service) PendingApprovals() int {
+	n := 0
+	s.store.View(func(tx *storage.Tx) error { n = tx.PendingApprovalCount(); return nil })
+	return n
+}
+
 // Approvals returns pending drafts, oldest first, optionally of one
-// campaign.
+// campaign, and how many are pending (in that campaign, or in all).
 func (s *Service) Approvals(campaignID uint64, limit int) ([]ApprovalItem, int, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
@@ -34,19 +41,22 @@ func (s *Service) Approvals(campaignID uint64, limit int) ([]ApprovalItem, int, 
 		if err != nil {
 			return err
 		}
-		pending = tx.PendingApprovalCount()
 		names := map[uint64]string{}
 		var ierr error
 		err = tx.PendingApprovals(func(a model.Approval) bool {
 			if campaignID != 0 && a.CampaignID != campaignID {
 				return true
 			}
+			pending++
+			if len(out) == limit {
+				return true // keep counting
+			}
 			var item ApprovalItem
 			if item, ierr = approvalItem(tx, a, settings, names); ierr != nil {
 				return false
 			}
 			out = append(out, item)
-			return len(out) < limit
+			return true
 		})
 		if err == nil {
 			err = ierr
@@ -117,6 +127,9 @@ func (s *Service) EditApproval(id uint64, text string, o model.Origin) (model.Ap
 			return err
 		}
 		text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+		if a.Reason != "" && !a.Edited && text == a.Text {
+			return model.Errorf(model.CodeInvalid, "the text is unchanged and still has a problem: %s", a.Reason)
+		}
 		if strings.Contains(text, "{{") {
 			return model.Errorf(model.CodeInvalid, "the text still has a {{variable}}; write the words you want sent")
 		}

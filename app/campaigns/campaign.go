@@ -26,8 +26,9 @@ type CampaignInfo struct {
 	Counts storage.CampaignCounts `json:"counts"`
 }
 
-// CreateCampaign stores a draft campaign. Limits left at zero get the
-// share of the accounts' limits no other campaign uses.
+// CreateCampaign stores a draft campaign. Limits left at zero, for actions
+// the steps take, get the share of the accounts' limits no other campaign
+// uses.
 func (s *Service) CreateCampaign(in CampaignInput, o model.Origin) (model.Campaign, error) {
 	var c model.Campaign
 	err := s.store.Update(func(tx *storage.Tx) error {
@@ -115,8 +116,8 @@ func applyInput(tx *storage.Tx, c *model.Campaign, in CampaignInput, strict bool
 		}
 	}
 	limits := in.Limits
-	if limits == (model.CampaignLimits{}) && len(accounts) > 0 {
-		limits = freeShare(tx, c.ID, accounts)
+	if len(accounts) > 0 {
+		limits = fillFreeShare(tx, c.ID, accounts, steps, limits)
 	}
 	c.Name, c.AccountIDs, c.Source, c.Steps, c.Limits = name, ids(accounts), src, steps, limits
 	if err := checkAllocation(tx, *c, accounts); err != nil {
@@ -247,6 +248,40 @@ func allocated(tx *storage.Tx, except uint64, accountID uint64) model.CampaignLi
 	return sum
 }
 
+// fillFreeShare gives every limit left at 0, for an action the steps take,
+// the share of the accounts' limits no other campaign uses.
+func fillFreeShare(tx *storage.Tx, campaignID uint64, accounts []model.Account, steps []model.Step, l model.CampaignLimits) model.CampaignLimits {
+	free := freeShare(tx, campaignID, accounts)
+	uses := map[string]bool{}
+	for _, st := range steps {
+		uses[st.Kind] = true
+	}
+	if l.InvitesPerDay == 0 && uses[model.StepInvite] {
+		l.InvitesPerDay = free.InvitesPerDay
+	}
+	if l.MessagesPerDay == 0 && (uses[model.StepMessage] || uses[model.StepFollowUp]) {
+		l.MessagesPerDay = free.MessagesPerDay
+	}
+	if l.VisitsPerDay == 0 && uses[model.StepVisit] {
+		l.VisitsPerDay = free.VisitsPerDay
+	}
+	return l
+}
+
+// Allocated sums, per sender account, the daily limits of the live
+// campaigns other than except (the numbers a new share must fit beside).
+func (s *Service) Allocated(except uint64) (map[uint64]model.CampaignLimits, error) {
+	out := map[uint64]model.CampaignLimits{}
+	err := s.store.View(func(tx *storage.Tx) error {
+		accounts, err := tx.Accounts(true)
+		for _, a := range accounts {
+			out[a.ID] = allocated(tx, except, a.ID)
+		}
+		return err
+	})
+	return out, err
+}
+
 // freeShare is the part of every account's limits no other campaign has
 // taken (the smallest across the accounts).
 func freeShare(tx *storage.Tx, campaignID uint64, accounts []model.Account) model.CampaignLimits {
@@ -328,9 +363,10 @@ func checkRunnable(tx *storage.Tx, c model.Campaign) error {
 
 // SetCampaignState moves a campaign through draft → active ⇄ paused →
 // completed → archived. Activating checks everything a running campaign
-// needs and enrols its leads; completing or archiving ends every active
-// enrolment. Audited: it changes who gets contacted.
-func (s *Service) SetCampaignState(id uint64, to string, o model.Origin) (model.Campaign, error) {
+// needs and enrols its leads (the result says how many); completing or
+// archiving ends every active enrolment. Audited: it changes who gets
+// contacted.
+func (s *Service) SetCampaignState(id uint64, to string, o model.Origin) (model.Campaign, *EnrolResult, error) {
 	var c model.Campaign
 	err := s.store.Update(func(tx *storage.Tx) error {
 		var err error
@@ -370,10 +406,11 @@ func (s *Service) SetCampaignState(id uint64, to string, o model.Origin) (model.
 		}
 		return audit(tx, o, "campaign", "campaign_"+to, fmt.Sprintf("campaign:%d", c.ID), map[string]string{"from": from, "name": c.Name})
 	})
-	if err == nil && c.State == model.CampaignActive {
-		_, err = s.EnrolSource(id, o)
+	if err != nil || c.State != model.CampaignActive {
+		return c, nil, err
 	}
-	return c, err
+	r, err := s.EnrolSource(id, o)
+	return c, &r, err
 }
 
 // Campaign returns a campaign with its counts.

@@ -93,8 +93,9 @@ func TestCampaignLimitsNeverExceedTheAccounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Limits left empty take the whole free share of the account.
-	if a.Limits.InvitesPerDay != 15 || a.Limits.MessagesPerDay != 20 {
+	// Limits left empty take the whole free share of the account, for the
+	// actions the steps take (no visit step: no visits).
+	if a.Limits.InvitesPerDay != 15 || a.Limits.MessagesPerDay != 20 || a.Limits.VisitsPerDay != 0 {
 		t.Fatalf("limits = %+v", a.Limits)
 	}
 	in.Name = "Second"
@@ -118,7 +119,7 @@ func TestCampaignLimitsNeverExceedTheAccounts(t *testing.T) {
 		t.Fatalf("fits: %v", err)
 	}
 	// Archiving a campaign frees its share.
-	if _, err := w.s.SetCampaignState(a.ID, model.CampaignArchived, who); err != nil {
+	if _, _, err := w.s.SetCampaignState(a.ID, model.CampaignArchived, who); err != nil {
 		t.Fatal(err)
 	}
 	in.Name, in.Limits = "Third", model.CampaignLimits{InvitesPerDay: 10}
@@ -162,10 +163,10 @@ func TestCampaignValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err == nil || !strings.Contains(err.Error(), "no sender account") {
+	if _, _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err == nil || !strings.Contains(err.Error(), "no sender account") {
 		t.Fatalf("activate without account = %v", err)
 	}
-	if _, err := w.s.SetCampaignState(c.ID, model.CampaignPaused, who); err == nil || !strings.Contains(err.Error(), "cannot become paused") {
+	if _, _, err := w.s.SetCampaignState(c.ID, model.CampaignPaused, who); err == nil || !strings.Contains(err.Error(), "cannot become paused") {
 		t.Fatalf("draft -> paused = %v", err)
 	}
 }
@@ -179,7 +180,7 @@ func TestSequenceProgression(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
+	if _, _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
 		t.Fatal(err)
 	}
 	a, b := w.leads[0].ID, w.leads[1].ID
@@ -299,7 +300,7 @@ func TestApprovalGate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
+	if _, _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
 		t.Fatal(err)
 	}
 	items, pending, err := w.s.Approvals(0, 10)
@@ -370,7 +371,7 @@ func TestDraftWithMissingValueNeedsAnEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.s.Transition(l.ID, model.LeadConnected, "", who)
-	if _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
+	if _, _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
 		t.Fatal(err)
 	}
 	items, _, _ := w.s.Approvals(c.ID, 10)
@@ -410,8 +411,8 @@ func TestDoNotContactAtEnrolmentAndBeforeSend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
-		t.Fatal(err)
+	if _, r, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err != nil || r == nil || r.Enrolled != 4 {
+		t.Fatalf("activate = %+v, %v", r, err)
 	}
 	ci, _ := w.s.Campaign(c.ID)
 	if got := ci.Counts.Enrolled(); got != 4 {
@@ -479,6 +480,12 @@ func TestErasureTombstoneBlocksReimport(t *testing.T) {
 	}
 	if err := w.s.Erase(l.ID, "", who); err == nil {
 		t.Fatal("erased twice")
+	}
+	if _, err := w.s.AddNote(l.ID, "Ann0 called back", who); err == nil || !strings.Contains(err.Error(), "was erased") {
+		t.Fatalf("note on erased lead = %v", err)
+	}
+	if _, err := w.s.ApplyBulk(Bulk{IDs: []uint64{l.ID}, Action: "tag", Tag: "vip"}, who); err == nil || !strings.Contains(err.Error(), "was erased") {
+		t.Fatalf("tag on erased lead = %v", err)
 	}
 	csvFile := "LinkedIn URL,First Name\nhttps://www.linkedin.com/in/lead-0/,Ann\nhttps://www.linkedin.com/in/new-one/,Neo\n"
 	run, err := w.s.Import(t.Context(), strings.NewReader(csvFile), ImportOptions{List: "again"}, who)
@@ -640,7 +647,7 @@ func TestNoteQuotaFallsBackToNoNote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
+	if _, _, err := w.s.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
 		t.Fatal(err)
 	}
 	for i, l := range w.leads[:6] {

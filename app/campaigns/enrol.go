@@ -30,6 +30,9 @@ func (s *Service) EnrolSource(campaignID uint64, o model.Origin) (EnrolResult, e
 		if c, err = tx.Campaign(campaignID); err != nil {
 			return err
 		}
+		if err := canEnrol(c); err != nil {
+			return err
+		}
 		q, err = sourceQuery(c.Source)
 		return err
 	})
@@ -119,11 +122,8 @@ func enrolTx(tx *storage.Tx, campaignID uint64, leadIDs []uint64, o model.Origin
 	if err != nil {
 		return res, err
 	}
-	if c.State != model.CampaignActive && c.State != model.CampaignPaused {
-		return res, model.Errorf(model.CodeConflict, "campaign %q is %s; activate it before adding leads", c.Name, c.State)
-	}
-	if len(c.AccountIDs) == 0 {
-		return res, model.Errorf(model.CodeConflict, "campaign %q has no sender account", c.Name)
+	if err := canEnrol(c); err != nil {
+		return res, err
 	}
 	m, err := matcher(tx)
 	if err != nil {
@@ -187,6 +187,16 @@ func enrolTx(tx *storage.Tx, campaignID uint64, leadIDs []uint64, o model.Origin
 		}
 	}
 	return res, audit(tx, o, "campaign", "campaign_enrol", fmt.Sprintf("campaign:%d", c.ID), map[string]string{"count": fmt.Sprint(len(touched)), "leads": idList(touched)})
+}
+
+func canEnrol(c model.Campaign) error {
+	if c.State != model.CampaignActive && c.State != model.CampaignPaused {
+		return model.Errorf(model.CodeConflict, "campaign %q is %s; activate it before adding leads", c.Name, c.State)
+	}
+	if len(c.AccountIDs) == 0 {
+		return model.Errorf(model.CodeConflict, "campaign %q has no sender account", c.Name)
+	}
+	return nil
 }
 
 // enrollable: new or already-connected leads in no running sequence and

@@ -6,9 +6,9 @@ import (
 	"parley/storage"
 )
 
-// minSample is how many invites (or messages) a campaign needs before its
+// MinSample is how many invites (or messages) a campaign needs before its
 // own acceptance (or reply) rate replaces the default assumption.
-const minSample = 20
+const MinSample = 20
 
 // Forecast estimates when each step of a campaign completes, from the
 // leads waiting at each step, the source leads not enrolled yet, the
@@ -41,10 +41,10 @@ func (s *Service) Forecast(id uint64) (forecast.Result, forecast.Input, error) {
 				in.Waiting[step] = n
 			}
 		}
-		if invited := counts.Outcomes["invited"]; invited >= minSample {
+		if invited := counts.Outcomes["invited"]; invited >= MinSample {
 			in.Assume.AcceptRate = float64(counts.Outcomes["accepted"]) / float64(invited)
 		}
-		if messaged := counts.Outcomes["messaged"]; messaged >= minSample {
+		if messaged := counts.Outcomes["messaged"]; messaged >= MinSample {
 			in.Assume.ReplyRate = float64(counts.Outcomes["replied"]) / float64(messaged)
 		}
 		if c.State == model.CampaignActive || c.State == model.CampaignPaused || c.State == model.CampaignDraft {

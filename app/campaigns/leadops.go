@@ -64,6 +64,9 @@ func (s *Service) AddNote(id uint64, text string, o model.Origin) (model.LeadNot
 		if err != nil {
 			return err
 		}
+		if l.State == model.LeadErased {
+			return errErasedLead
+		}
 		if note, err = tx.AddLeadNote(model.LeadNote{LeadID: id, At: tx.Now(), Author: actorOf(o), Text: text}); err != nil {
 			return err
 		}
@@ -133,6 +136,9 @@ func (s *Service) ApplyBulk(b Bulk, o model.Origin) (int, error) {
 		}
 	case "list", "blacklist", "delete":
 	case "campaign":
+		if b.Campaign == 0 {
+			return 0, model.Errorf(model.CodeInvalid, "choose the campaign to add the leads to")
+		}
 		// Enrolment skips leads that cannot join (already in a sequence,
 		// not new) rather than refusing the whole selection.
 		r, err := s.EnrolLeads(b.Campaign, b.IDs, o)
@@ -168,6 +174,9 @@ func (s *Service) bulkOne(tx *storage.Tx, id uint64, action, tag string, list mo
 	l, err := tx.Lead(id)
 	if err != nil {
 		return err
+	}
+	if l.State == model.LeadErased && action != "delete" {
+		return errErasedLead
 	}
 	switch action {
 	case "delete":
@@ -212,6 +221,10 @@ func (s *Service) bulkOne(tx *storage.Tx, id uint64, action, tag string, list mo
 	_, err = tx.AppendLeadEvent(id, leadEvent("lead."+action, o, map[string]any{"tag": tag, "list": list.Name}))
 	return err
 }
+
+// errErasedLead refuses adding anything to an erased lead: its personal
+// data stays gone.
+var errErasedLead = model.Errorf(model.CodeConflict, "this person was erased; nothing can be added to the lead")
 
 // forgetEnrolments removes a lead's enrolments and drafts (the lead is
 // being deleted).

@@ -72,7 +72,7 @@ func (s *Service) CreateLead(in LeadInput, o model.Origin) (model.Lead, error) {
 	return l, err
 }
 
-var errErased = model.Errorf(model.CodeConflict, "this person asked to be erased; they cannot be added again without the override")
+var errErased = model.Errorf(model.CodeConflict, "this person asked to be erased, so Parley does not add them again; only a CSV import with the allow-erased override can")
 
 // fill copies validated fields from in onto l (empty fields are left as
 // they are, so the same function merges).

@@ -25,9 +25,12 @@ type Runner struct {
 	log    *slog.Logger
 	mu     sync.Mutex
 	cancel map[uint64]context.CancelFunc
-	base   context.Context
-	stop   context.CancelFunc
-	wg     sync.WaitGroup
+	// taken are uploads whose import started: they are gone for callers
+	// even before the background import finishes and deletes the file.
+	taken map[string]bool
+	base  context.Context
+	stop  context.CancelFunc
+	wg    sync.WaitGroup
 }
 
 // NewRunner keeps uploads in dir.
@@ -36,7 +39,7 @@ func NewRunner(svc *Service, dir string, log *slog.Logger) *Runner {
 		log = slog.New(slog.DiscardHandler)
 	}
 	base, stop := context.WithCancel(context.Background())
-	return &Runner{svc: svc, dir: dir, log: log, cancel: map[uint64]context.CancelFunc{}, base: base, stop: stop}
+	return &Runner{svc: svc, dir: dir, log: log, cancel: map[uint64]context.CancelFunc{}, taken: map[string]bool{}, base: base, stop: stop}
 }
 
 // MaxUpload bounds an uploaded file.
@@ -71,7 +74,10 @@ func (r *Runner) SaveUpload(src io.Reader) (string, error) {
 
 // Open returns an uploaded file for the mapping step.
 func (r *Runner) Open(token string) (*os.File, error) {
-	if !validToken(token) {
+	r.mu.Lock()
+	taken := r.taken[token]
+	r.mu.Unlock()
+	if !validToken(token) || taken {
 		return nil, model.Errorf(model.CodeNotFound, "that upload does not exist any more; upload the file again")
 	}
 	f, err := os.Open(r.path(token))
@@ -98,6 +104,14 @@ func (r *Runner) Start(token string, opts ImportOptions, o model.Origin) (model.
 	if err != nil {
 		return model.ImportRun{}, err
 	}
+	r.mu.Lock()
+	if r.taken[token] { // a double submit raced this one
+		r.mu.Unlock()
+		f.Close()
+		return model.ImportRun{}, model.Errorf(model.CodeNotFound, "that upload is already being imported")
+	}
+	r.taken[token] = true
+	r.mu.Unlock()
 	if fi, err := f.Stat(); err == nil {
 		opts.Size = fi.Size()
 	}
@@ -116,6 +130,9 @@ func (r *Runner) Start(token string, opts ImportOptions, o model.Origin) (model.
 			if id != 0 {
 				os.Remove(f.Name())
 			}
+			r.mu.Lock()
+			delete(r.taken, token)
+			r.mu.Unlock()
 		}()
 		opts.Started = func(run model.ImportRun) {
 			id = run.ID

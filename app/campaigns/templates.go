@@ -154,19 +154,32 @@ type TextPreview struct {
 	Problem string `json:"problem,omitempty"`
 }
 
+// LeadFields returns the custom field names leads have had (the variables
+// templates may use besides the standard ones).
+func (s *Service) LeadFields() []string {
+	var out []string
+	s.store.View(func(tx *storage.Tx) error { out = tx.LeadFields(); return nil })
+	return out
+}
+
 // PreviewTemplate renders a body (saved or not) against the given leads,
-// or against the newest few leads when none are given.
+// or against the newest few leads when none are given. A body that could
+// not be saved (unknown variable, bad syntax) is refused with the same
+// message saving would give.
 func (s *Service) PreviewTemplate(body, kind string, leadIDs []uint64) ([]TextPreview, error) {
-	t, err := tmpl.Parse(body)
-	if err != nil {
-		return nil, err
-	}
 	if kind != model.TextNote && kind != model.TextMessage {
 		kind = model.TextMessage
 	}
 	var out []TextPreview
-	err = s.store.View(func(tx *storage.Tx) error {
+	err := s.store.View(func(tx *storage.Tx) error {
 		st, err := readSettings(tx)
+		if err != nil {
+			return err
+		}
+		if err := tmpl.Validate(body, kind, st.MessageMaxChars, tx.LeadFields()); err != nil {
+			return err
+		}
+		t, err := tmpl.Parse(body)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Text kinds decide the length limit a template is checked against.
 const (
@@ -51,12 +54,19 @@ func CheckCampaignTransition(from, to string) error {
 	if _, ok := campaignTransitions[to]; !ok {
 		return Errorf(CodeInvalid, "%q is not a campaign state", to)
 	}
-	for _, s := range campaignTransitions[from] {
+	next := campaignTransitions[from]
+	for _, s := range next {
 		if s == to {
 			return nil
 		}
 	}
-	return Errorf(CodeConflict, "a campaign that is %s cannot become %s", from, to)
+	switch len(next) {
+	case 0:
+		return Errorf(CodeConflict, "a campaign that is %s cannot become %s: %s is final", from, to, from)
+	case 1:
+		return Errorf(CodeConflict, "a campaign that is %s cannot become %s; it can only become %s", from, to, next[0])
+	}
+	return Errorf(CodeConflict, "a campaign that is %s cannot become %s; it can become %s or %s", from, to, strings.Join(next[:len(next)-1], ", "), next[len(next)-1])
 }
 
 // Lead sources of a campaign.

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -63,10 +64,59 @@ func (s *Server) leadsPage(c echo.Context) error {
 	for _, st := range model.LeadStates() {
 		v.States = append(v.States, pages.StateCount{State: st, Count: counts[st]})
 	}
+	if err := s.leadFilterOptions(&v); err != nil {
+		return err
+	}
+	v.ExportQuery = campaigns.FilterString(c.QueryParams())
 	if n := c.QueryParam("done"); n != "" {
 		v.Flash = &pages.Flash{Kind: "ok", Text: fmt.Sprintf("Done: %s lead(s) changed.", truncate(n, 8))}
 	}
+	if n := c.QueryParam("enrolled"); n != "" {
+		v.Flash = &pages.Flash{Kind: "ok", Text: enrolledText(c.QueryParam("enrolled"), c.QueryParam("of"))}
+	}
 	return s.render(c, status, pages.Leads(s.layout(c, "Leads", "leads"), v))
+}
+
+// leadFilterOptions fills the campaign and account selects: every
+// campaign and account for the filter (archived ones keep their leads),
+// active and paused campaigns for "add to campaign".
+func (s *Server) leadFilterOptions(v *pages.LeadsView) error {
+	cs, err := s.o.Campaigns.Campaigns(true)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		o := pages.LeadFilterOption{ID: c.ID, Name: c.Name}
+		if c.State != model.CampaignActive {
+			o.Note = c.State
+		}
+		v.Campaigns = append(v.Campaigns, o)
+		if c.State == model.CampaignActive || c.State == model.CampaignPaused {
+			v.Enrol = append(v.Enrol, o)
+		}
+	}
+	as, err := s.o.Accounts.List(true)
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		o := pages.LeadFilterOption{ID: a.ID, Name: a.Name}
+		if a.Archived() {
+			o.Note = "archived"
+		}
+		v.Accounts = append(v.Accounts, o)
+	}
+	return nil
+}
+
+func enrolledText(enrolled, of string) string {
+	n, _ := strconv.Atoi(enrolled)
+	total, _ := strconv.Atoi(of)
+	text := fmt.Sprintf("%d lead(s) added to the campaign.", n)
+	if total > n {
+		text = fmt.Sprintf("%d of %d selected leads added to the campaign; the others were not new, already in a sequence or on the do-not-contact list.", n, total)
+	}
+	return text
 }
 
 func (s *Server) leadRows(rows []storage.LeadRow) ([]pages.LeadRow, error) {
@@ -114,10 +164,23 @@ func (s *Server) createLead(c echo.Context) error {
 }
 
 func (s *Server) leadPage(c echo.Context) error {
-	return s.renderLead(c, http.StatusOK, nil, "")
+	var flash *pages.Flash
+	if c.QueryParam("erased") != "" {
+		flash = &pages.Flash{Kind: "ok", Text: "Personal data erased. The audit trail records who did it and why."}
+	}
+	return s.renderLead(c, http.StatusOK, flash, "")
 }
 
 func (s *Server) renderLead(c echo.Context, status int, flash *pages.Flash, msg string) error {
+	return s.renderLeadView(c, status, pages.LeadView{Flash: flash, Error: msg})
+}
+
+// renderLeadErase shows the lead page with the erase form as it was sent.
+func (s *Server) renderLeadErase(c echo.Context, status int, reason, msg string) error {
+	return s.renderLeadView(c, status, pages.LeadView{EraseReason: reason, EraseError: msg})
+}
+
+func (s *Server) renderLeadView(c echo.Context, status int, v pages.LeadView) error {
 	id, err := pathID(c, "lead")
 	if err != nil {
 		return err
@@ -126,7 +189,10 @@ func (s *Server) renderLead(c echo.Context, status int, flash *pages.Flash, msg 
 	if err != nil {
 		return err
 	}
-	v := pages.LeadView{Lead: d.Lead, Notes: d.Notes, Timeline: d.Timeline, Flash: flash, Error: msg}
+	v.Lead, v.Notes, v.Timeline = d.Lead, d.Notes, d.Timeline
+	if v.Enrolments, err = s.leadEnrolments(d.Enrolments); err != nil {
+		return err
+	}
 	for _, l := range d.Lists {
 		v.Lists = append(v.Lists, l.Name)
 	}
@@ -184,11 +250,53 @@ func (s *Server) bulkLeads(c echo.Context) error {
 		}
 		b.IDs = append(b.IDs, id)
 	}
+	if b.Action == "campaign" {
+		id, err := strconv.ParseUint(form.Get("campaign"), 10, 64)
+		if err != nil || id == 0 {
+			return model.Errorf(model.CodeInvalid, "choose the campaign to add the selected leads to")
+		}
+		b.Campaign = id
+	}
 	n, err := s.o.Campaigns.ApplyBulk(b, s.originOf(c))
 	if err != nil {
 		return err
 	}
+	if b.Action == "campaign" {
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/leads?enrolled=%d&of=%d", n, len(b.IDs)))
+	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/leads?done=%d", n))
+}
+
+// leadEnrolments are a lead's campaigns as its page shows them, newest
+// first.
+func (s *Server) leadEnrolments(es []model.Enrolment) ([]pages.LeadEnrolment, error) {
+	if len(es) == 0 {
+		return nil, nil
+	}
+	cs, err := s.o.Campaigns.Campaigns(true)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[uint64]model.Campaign{}
+	for _, c := range cs {
+		byID[c.ID] = c.Campaign
+	}
+	es = slices.Clone(es)
+	slices.SortStableFunc(es, func(a, b model.Enrolment) int { return b.EnrolledAt.Compare(a.EnrolledAt) })
+	out := make([]pages.LeadEnrolment, 0, len(es))
+	for _, e := range es {
+		c := byID[e.CampaignID]
+		le := pages.LeadEnrolment{CampaignID: e.CampaignID, CampaignName: c.Name, Status: e.Status, Step: e.Step,
+			Steps: len(c.Steps), Reason: e.Reason, Enrolled: e.EnrolledAt, Updated: e.UpdatedAt}
+		if le.CampaignName == "" {
+			le.CampaignName = fmt.Sprintf("campaign %d", e.CampaignID)
+		}
+		if e.Step < len(c.Steps) {
+			le.StepKind = c.Steps[e.Step].Kind
+		}
+		out = append(out, le)
+	}
+	return out, nil
 }
 
 func pathID(c echo.Context, what string) (uint64, error) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"parley/app/accounts"
 	"parley/app/campaigns"
 	"parley/app/model"
 	"parley/app/security"
@@ -144,5 +145,127 @@ func TestLeadsAPI(t *testing.T) {
 	}
 	if rec := f.do(req{path: "/api/v1/leads?limit=0", header: auth(read)}); rec.Code != 400 {
 		t.Fatalf("limit 0 = %d", rec.Code)
+	}
+}
+
+// activeCampaign makes a sender account and an active one-step campaign
+// (visit the profile) whose source matches no lead, so leads join it only
+// when added by hand.
+func (f *fixture) activeCampaign(name string) (model.Account, model.Campaign) {
+	f.t.Helper()
+	in := accounts.Defaults("Europe/Rome", f.clock.Now())
+	in.Name = name + " sender"
+	a, err := f.srv.o.Accounts.Create(in, model.Origin{Actor: "test"})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	c, err := f.srv.o.Campaigns.CreateCampaign(campaigns.CampaignInput{Name: name, AccountIDs: []uint64{a.ID},
+		Source: model.LeadSource{Kind: model.SourceTag, Tag: "nobody-has-this"}, Steps: []model.Step{{Kind: model.StepVisit}}}, model.Origin{Actor: "test"})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if c, _, err = f.srv.o.Campaigns.SetCampaignState(c.ID, model.CampaignActive, model.Origin{Actor: "test"}); err != nil {
+		f.t.Fatal(err)
+	}
+	return a, c
+}
+
+func TestLeadsAddToCampaign(t *testing.T) {
+	f := newFixture(t)
+	f.signIn()
+	jane := f.lead("jane-doe", "Jane Doe", "Initech")
+	bob := f.lead("bob", "Bob Stone", "Globex")
+	ann := f.lead("ann", "Ann Lee", "Hooli")
+	acct, c := f.activeCampaign("Q1 founders")
+	draft, err := f.srv.o.Campaigns.CreateCampaign(campaigns.CampaignInput{Name: "Draft idea", Source: model.LeadSource{Kind: model.SourceTag, Tag: "x"}}, model.Origin{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.srv.o.Campaigns.Transition(bob.ID, model.LeadSkipped, "", model.Origin{}); err != nil {
+		t.Fatal(err)
+	}
+
+	body := unescaped(f.paced(req{path: "/leads", session: true}).Body.String())
+	for _, want := range []string{`<select name="campaign">`, "Q1 founders", "Draft idea (draft)", `<select name="account">`, "Q1 founders sender",
+		`<option value="campaign">add to the campaign…</option>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("leads page lacks %q", want)
+		}
+	}
+	// Only active or paused campaigns can take leads.
+	if bulk := body[strings.Index(body, "bulk-bar"):]; strings.Contains(bulk, "Draft idea") {
+		t.Error("the bulk action offers a draft campaign")
+	}
+
+	form := url.Values{"action": {"campaign"}, "campaign": {fmt.Sprint(c.ID)}, "ids": {fmt.Sprint(jane.ID), fmt.Sprint(bob.ID)}}
+	rec := f.paced(req{method: http.MethodPost, path: "/leads/bulk", session: true, body: form.Encode()})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/leads?enrolled=1&of=2" {
+		t.Fatalf("bulk campaign = %d %s %s", rec.Code, rec.Header().Get("Location"), rec.Body)
+	}
+	if body := f.paced(req{path: "/leads?enrolled=1&of=2", session: true}).Body.String(); !strings.Contains(body, "1 of 2 selected leads added to the campaign") {
+		t.Error("flash after enrolling")
+	}
+	for _, bad := range []url.Values{
+		{"action": {"campaign"}, "ids": {fmt.Sprint(ann.ID)}},
+		{"action": {"campaign"}, "campaign": {"abc"}, "ids": {fmt.Sprint(ann.ID)}},
+	} {
+		if rec := f.paced(req{method: http.MethodPost, path: "/leads/bulk", session: true, body: bad.Encode()}); rec.Code != 400 || !strings.Contains(rec.Body.String(), "choose the campaign") {
+			t.Errorf("%v = %d", bad, rec.Code)
+		}
+	}
+	form.Set("campaign", fmt.Sprint(draft.ID))
+	form["ids"] = []string{fmt.Sprint(ann.ID)}
+	if rec := f.paced(req{method: http.MethodPost, path: "/leads/bulk", session: true, body: form.Encode()}); rec.Code != 409 || !strings.Contains(unescaped(rec.Body.String()), "activate it before adding leads") {
+		t.Errorf("draft campaign = %d", rec.Code)
+	}
+
+	// The filters find the enrolled lead by campaign and by account.
+	for _, q := range []string{fmt.Sprintf("campaign=%d", c.ID), fmt.Sprintf("account=%d", acct.ID)} {
+		body := f.paced(req{path: "/leads?" + q, session: true}).Body.String()
+		if !strings.Contains(body, "Jane Doe") || strings.Contains(body, "Bob Stone") || strings.Contains(body, "Ann Lee") {
+			t.Errorf("filter %s", q)
+		}
+		if !strings.Contains(body, fmt.Sprintf(`selected value="%s"`, strings.SplitN(q, "=", 2)[1])) && !strings.Contains(body, fmt.Sprintf(`value="%s" selected`, strings.SplitN(q, "=", 2)[1])) {
+			t.Errorf("filter %s: the select does not keep the choice", q)
+		}
+	}
+	if rec := f.paced(req{path: "/leads?campaign=x", session: true}); rec.Code != 400 || !strings.Contains(rec.Body.String(), "campaign must be a campaign number") {
+		t.Errorf("bad campaign filter = %d", rec.Code)
+	}
+
+	// The lead page lists the enrolment.
+	body = unescaped(f.paced(req{path: fmt.Sprintf("/leads/%d", jane.ID), session: true}).Body.String())
+	for _, want := range []string{fmt.Sprintf(`href="/campaigns/%d">Q1 founders</a>`, c.ID), ">active<", "step 1 of 1: visit"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("lead page lacks %q", want)
+		}
+	}
+	if body := f.paced(req{path: fmt.Sprintf("/leads/%d", ann.ID), session: true}).Body.String(); !strings.Contains(body, "Not in any campaign") {
+		t.Error("lead without campaigns")
+	}
+	// Blacklisting ends the enrolment; the page says why.
+	if _, err := f.srv.o.Campaigns.ApplyBulk(campaigns.Bulk{Action: "blacklist", IDs: []uint64{jane.ID}}, model.Origin{Actor: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	body = unescaped(f.paced(req{path: fmt.Sprintf("/leads/%d", jane.ID), session: true}).Body.String())
+	for _, want := range []string{">exited<", "blacklisted by alice", "Blacklisted by hand (marked by alice)."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("blacklisted lead page lacks %q", want)
+		}
+	}
+
+	// The API takes the same action.
+	ctl, _, _ := f.sec.CreateAPIKey("c", model.ScopeControl, "cli", security.Meta{})
+	rec = f.paced(req{method: http.MethodPost, path: "/api/v1/leads/bulk", header: map[string]string{"Authorization": "Bearer " + ctl},
+		body: fmt.Sprintf(`{"action":"campaign","campaign":%d,"ids":[%d]}`, c.ID, ann.ID)})
+	if rec.Code != 200 || rec.Body.String() != "{\"changed\":1}\n" {
+		t.Fatalf("API bulk campaign = %d %s", rec.Code, rec.Body)
+	}
+	if l := f.leadState(ann.ID); l.CampaignID != c.ID || l.State != model.LeadQueued {
+		t.Errorf("Ann = %s in campaign %d", l.State, l.CampaignID)
+	}
+	if rec := f.paced(req{method: http.MethodPost, path: "/api/v1/leads/bulk", header: map[string]string{"Authorization": "Bearer " + ctl},
+		body: `{"action":"campaign","campaign":99,"ids":[1]}`}); rec.Code != 404 {
+		t.Errorf("API bulk to a missing campaign = %d %s", rec.Code, rec.Body)
 	}
 }

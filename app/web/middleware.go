@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"parley/app/campaigns"
+	"parley/app/campaigns/dnc"
 	"parley/app/security"
 )
 
@@ -159,17 +160,25 @@ func (s *Server) origin(r *http.Request) string {
 	return "http://" + r.Host
 }
 
-// uploadRoutes take whole CSV files; every other route 1 MiB at most.
-var uploadRoutes = map[string]bool{"/leads/import": true, "/api/v1/imports": true}
+// uploadRoutes take whole CSV files, up to the size their service accepts;
+// every other route 1 MiB at most.
+var uploadRoutes = map[string]int64{
+	"/leads/import": campaigns.MaxUpload, "/api/v1/imports": campaigns.MaxUpload,
+	"/dnc/import": dnc.MaxFileBytes, "/api/v1/dnc/import": dnc.MaxFileBytes,
+}
 
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		limit := int64(maxBody)
-		if uploadRoutes[c.Path()] {
-			limit = campaigns.MaxUpload + 1<<20 // the file plus the form around it
+		file, upload := uploadRoutes[c.Path()]
+		if upload {
+			limit = file + 1<<20 // the file plus the form around it
 		}
 		if req.ContentLength > limit {
+			if upload {
+				return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than %d MB; split it into smaller files.", file>>20))
+			}
 			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The request is too large.")
 		}
 		req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)

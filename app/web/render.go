@@ -41,7 +41,16 @@ func (s *Server) layout(c echo.Context, title, active string) layout.Props {
 		User:      authOf(c).User,
 		CSRFToken: authOf(c).CSRF,
 		Banners:   s.banners(c),
+		Badges:    s.badges(c),
 	}
+}
+
+// badges are the counts beside navigation items.
+func (s *Server) badges(c echo.Context) map[string]int {
+	if !s.signedIn(c) || s.o.Campaigns == nil {
+		return nil
+	}
+	return map[string]int{"approvals": s.o.Campaigns.PendingApprovals()}
 }
 
 func (s *Server) banners(c echo.Context) []layout.Banner {

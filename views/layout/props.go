@@ -12,6 +12,9 @@ type Props struct {
 	// CSRFToken is published in a meta tag for htmx and in every form.
 	CSRFToken string
 	Banners   []Banner
+	// Badges are counts shown beside navigation items, by key (e.g. the
+	// drafts waiting in Approvals).
+	Badges map[string]int
 }
 
 // Assets are the content-hashed URLs of the static files.

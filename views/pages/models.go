@@ -176,6 +176,23 @@ type LeadsView struct {
 	Error  string
 	// Query is the current filter as a query string (for the next page).
 	Query string
+	// Campaigns and Accounts fill the filter selects (archived ones too:
+	// their leads keep the ids).
+	Campaigns []LeadFilterOption
+	Accounts  []LeadFilterOption
+	// Enrol are the campaigns the "add to campaign" action can use
+	// (active or paused).
+	Enrol []LeadFilterOption
+	// ExportQuery is the current filter for the export links (no cursor).
+	ExportQuery string
+}
+
+// LeadFilterOption is a campaign or account in a select.
+type LeadFilterOption struct {
+	ID   uint64
+	Name string
+	// Note is shown after the name ("archived", "paused").
+	Note string
 }
 
 // LeadRow is one line of the leads table.
@@ -219,6 +236,26 @@ type LeadView struct {
 	Next  []model.LeadState
 	Flash *Flash
 	Error string
+	// Enrolments are the lead's campaigns, newest first.
+	Enrolments []LeadEnrolment
+	// EraseReason and EraseError keep the erase form as it was sent.
+	EraseReason string
+	EraseError  string
+}
+
+// LeadEnrolment is the lead's place in one campaign.
+type LeadEnrolment struct {
+	CampaignID   uint64
+	CampaignName string
+	Status       string
+	// Step is the index of the next step (0-based) of Steps; StepKind its
+	// kind ("" when every step is done).
+	Step     int
+	Steps    int
+	StepKind string
+	Reason   string
+	Enrolled time.Time
+	Updated  time.Time
 }
 
 // LeadFormView is the add-a-lead form.
