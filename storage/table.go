@@ -71,17 +71,6 @@ func (tb table[T]) get(t *Tx, id uint64) (T, error) {
 	return v, nil
 }
 
-// byNameGet finds a record by its unique name.
-func (tb table[T]) byNameGet(t *Tx, name string) (T, bool, error) {
-	id := t.b.Bucket(tb.byName).Get([]byte(strings.ToLower(name)))
-	if id == nil {
-		var zero T
-		return zero, false, nil
-	}
-	v, err := tb.get(t, btoi(id))
-	return v, err == nil, err
-}
-
 // delete removes a record and its name.
 func (tb table[T]) delete(t *Tx, id uint64) error {
 	v, err := tb.get(t, id)
