@@ -265,6 +265,12 @@ func (t *Tx) Lead(id uint64) (model.Lead, error) {
 	return l, nil
 }
 
+// LeadIDByProfile returns the id of the lead with a normalised profile
+// reference, 0 when there is none (one index read, nothing decoded).
+func (t *Tx) LeadIDByProfile(kind, key string) uint64 {
+	return btoi(t.b.Bucket(bucketLeadsByKey).Get([]byte(kind + ":" + key)))
+}
+
 // LeadByProfile finds a lead by its normalised profile reference.
 func (t *Tx) LeadByProfile(kind, key string) (model.Lead, bool, error) {
 	id := t.b.Bucket(bucketLeadsByKey).Get([]byte(kind + ":" + key))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"parley/app/model"
 	"parley/storage"
@@ -92,13 +93,13 @@ func (im *importer) store(tx *storage.Tx, r row) (uint64, string, error) {
 			return 0, "this person asked to be erased; import with the override to add them again", nil
 		}
 	}
-	existing, found, err := tx.LeadByProfile(string(r.profile.Kind), r.profile.Key)
-	if err != nil {
-		return 0, "", err
-	}
-	if found {
+	if id := tx.LeadIDByProfile(string(r.profile.Kind), r.profile.Key); id != 0 {
+		existing, err := tx.Lead(id)
+		if err != nil {
+			return 0, "", err
+		}
 		if im.opts.Duplicates == DuplicatesSkip {
-			if existing.Source == fmt.Sprintf("import:%d", im.run_.ID) {
+			if existing.Source == im.source() {
 				return 0, "same person as an earlier row of this file", nil
 			}
 			return 0, fmt.Sprintf("already a lead (%d); kept as it was", existing.ID), nil
@@ -113,14 +114,17 @@ func (im *importer) store(tx *storage.Tx, r row) (uint64, string, error) {
 		return existing.ID, "updated", tx.SaveLead(existing)
 	}
 	l := model.Lead{ProfileURL: r.profile.URL, ProfileKind: string(r.profile.Kind), ProfileKey: r.profile.Key,
-		State: model.LeadNew, Lists: []uint64{im.list.ID}, Source: fmt.Sprintf("import:%d", im.run_.ID),
+		State: model.LeadNew, Lists: []uint64{im.list.ID}, Source: im.source(),
 		CreatedAt: tx.Now(), UpdatedAt: tx.Now(), StateAt: tx.Now()}
 	if err := fill(&l, r.in); err != nil {
 		return 0, "", err
 	}
-	l, err = tx.CreateLead(l)
+	l, err := tx.CreateLead(l)
 	return l.ID, "imported", err
 }
+
+// source is the Source of the leads this import creates.
+func (im *importer) source() string { return "import:" + strconv.FormatUint(im.run_.ID, 10) }
 
 // onlyMissing keeps the fields the existing lead does not have yet, so a
 // merge never overwrites what is known; tags and custom fields are added.
