@@ -112,7 +112,9 @@ func TestBrowserWalkthroughHasNoCSPViolations(t *testing.T) {
 
 	// Every page of the navigation.
 	for _, nav := range []struct{ link, heading string }{
-		{"Dashboard", "Dashboard"}, {"Accounts", "Sender accounts"}, {"Audit", "Audit trail"}, {"Sessions", "Sessions"}, {"API keys", "API keys"}, {"Backups", "Backups"},
+		{"Dashboard", "Dashboard"}, {"Leads", "Leads"}, {"Campaigns", "Campaigns"}, {"Approvals", "Approvals"}, {"Templates", "Templates"},
+		{"Do not contact", "Do not contact"}, {"Accounts", "Sender accounts"}, {"Audit", "Audit trail"}, {"Sessions", "Sessions"},
+		{"API keys", "API keys"}, {"Backups", "Backups"}, {"Settings", "Outreach settings"},
 	} {
 		must(page.GetByRole("navigation").GetByRole("link", playwright.LocatorGetByRoleOptions{Name: nav.link, Exact: playwright.Bool(true)}).Click(), "nav "+nav.link)
 		must(page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: nav.heading, Level: playwright.Int(1)}).WaitFor(), "heading "+nav.heading)
