@@ -64,11 +64,19 @@
     }
   });
 
-  // The server ends a live stream with "signed-out" when the session ends
-  // (signed out elsewhere, revoked, expired): go to the sign-in page.
+  // The server ends the dashboard's live stream with "signed-out" when the
+  // session ends (signed out elsewhere, revoked, expired): go to the
+  // sign-in page. A stream that ends because its work is done (an import)
+  // reloads its page when marked data-reload-on-close, so everything on
+  // it (the rejected rows too) shows the final state.
   document.body.addEventListener("htmx:sseClose", function (evt) {
-    if (evt.detail && evt.detail.type === "message") {
+    if (!evt.detail || evt.detail.type !== "message" || !evt.target.getAttribute) {
+      return;
+    }
+    if (evt.target.getAttribute("sse-close") === "signed-out") {
       window.location.assign("/login");
+    } else if (evt.target.hasAttribute("data-reload-on-close")) {
+      window.location.reload();
     }
   });
 

@@ -232,13 +232,14 @@ func checkStepTemplates(tx *storage.Tx, steps, before []model.Step) error {
 	return nil
 }
 
-// allocated sums the limits of the other live campaigns that use an
-// account.
+// allocated sums the limits of the other running (active or paused)
+// campaigns that use an account. Drafts reserve nothing: their share is
+// checked again when they are activated.
 func allocated(tx *storage.Tx, except uint64, accountID uint64) model.CampaignLimits {
 	var sum model.CampaignLimits
 	all, _ := tx.Campaigns()
 	for _, c := range all {
-		if c.ID == except || c.State == model.CampaignCompleted || c.State == model.CampaignArchived || !contains(c.AccountIDs, accountID) {
+		if c.ID == except || (c.State != model.CampaignActive && c.State != model.CampaignPaused) || !contains(c.AccountIDs, accountID) {
 			continue
 		}
 		sum.InvitesPerDay += c.Limits.InvitesPerDay

@@ -98,7 +98,21 @@ func TestCampaignLimitsNeverExceedTheAccounts(t *testing.T) {
 	if a.Limits.InvitesPerDay != 15 || a.Limits.MessagesPerDay != 20 || a.Limits.VisitsPerDay != 0 {
 		t.Fatalf("limits = %+v", a.Limits)
 	}
+	// A draft reserves nothing: a second draft gets the same free share.
 	in.Name = "Second"
+	second, err := w.s.CreateCampaign(in, who)
+	if err != nil || second.Limits.InvitesPerDay != 15 {
+		t.Fatalf("second draft = %+v, %v", second.Limits, err)
+	}
+	// Once the first runs, the second cannot be activated with its share,
+	// nor can a new campaign take more than what is left.
+	if _, _, err := w.s.SetCampaignState(a.ID, model.CampaignActive, who); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.s.SetCampaignState(second.ID, model.CampaignActive, who); err == nil || !strings.Contains(err.Error(), "other campaigns already use 15") {
+		t.Fatalf("second activation = %v", err)
+	}
+	in.Name = "Third"
 	in.Limits = model.CampaignLimits{InvitesPerDay: 1}
 	if _, err := w.s.CreateCampaign(in, who); err == nil || !strings.Contains(err.Error(), "other campaigns already use 15") {
 		t.Fatalf("over-allocation = %v", err)
@@ -108,21 +122,28 @@ func TestCampaignLimitsNeverExceedTheAccounts(t *testing.T) {
 	if _, err := w.s.CreateCampaign(in, who); err == nil || !strings.Contains(err.Error(), "more than sender account") {
 		t.Fatalf("above account = %v", err)
 	}
-	// Lower the first campaign; the second then fits in what is left.
+	// Lower the first campaign (paused to change it; a paused campaign
+	// keeps its share); the second then fits in what is left.
+	if _, _, err := w.s.SetCampaignState(a.ID, model.CampaignPaused, who); err != nil {
+		t.Fatal(err)
+	}
 	first := w.twoStep(false)
 	first.Limits = model.CampaignLimits{InvitesPerDay: 10, MessagesPerDay: 10}
 	if _, err := w.s.UpdateCampaign(a.ID, first, who); err != nil {
 		t.Fatal(err)
 	}
-	in.AccountIDs, in.Limits = []uint64{w.accounts[0].ID}, model.CampaignLimits{InvitesPerDay: 5, MessagesPerDay: 10}
-	if _, err := w.s.CreateCampaign(in, who); err != nil {
+	in.Name, in.AccountIDs, in.Limits = "Second", []uint64{w.accounts[0].ID}, model.CampaignLimits{InvitesPerDay: 5, MessagesPerDay: 10}
+	if _, err := w.s.UpdateCampaign(second.ID, in, who); err != nil {
 		t.Fatalf("fits: %v", err)
+	}
+	if _, _, err := w.s.SetCampaignState(second.ID, model.CampaignActive, who); err != nil {
+		t.Fatalf("activate second: %v", err)
 	}
 	// Archiving a campaign frees its share.
 	if _, _, err := w.s.SetCampaignState(a.ID, model.CampaignArchived, who); err != nil {
 		t.Fatal(err)
 	}
-	in.Name, in.Limits = "Third", model.CampaignLimits{InvitesPerDay: 10}
+	in.Name, in.Limits = "Fourth", model.CampaignLimits{InvitesPerDay: 10}
 	if _, err := w.s.CreateCampaign(in, who); err != nil {
 		t.Fatalf("after archive: %v", err)
 	}

@@ -17,7 +17,12 @@ const enrolBatch = 500
 type EnrolResult struct {
 	Enrolled    int `json:"enrolled"`
 	Blacklisted int `json:"blacklisted"`
-	Skipped     int `json:"skipped"`
+	// InOtherCampaign are leads left out because another campaign's
+	// sequence is running for them.
+	InOtherCampaign int `json:"in_other_campaign"`
+	// Skipped are the other leads left out: not new or connected, or
+	// already in this campaign.
+	Skipped int `json:"skipped"`
 }
 
 // EnrolSource enrols the campaign's source leads that are new (or already
@@ -42,7 +47,9 @@ func (s *Service) EnrolSource(campaignID uint64, o model.Origin) (EnrolResult, e
 	var candidates []uint64
 	err = s.store.View(func(tx *storage.Tx) error {
 		return scanQuery(tx, q, func(r *storage.LeadRow) bool {
-			if r.State == model.LeadNew || r.State == model.LeadConnected {
+			// Every source lead that could be contacted is looked at, so
+			// the result can say why some were left out.
+			if r.State != model.LeadBlacklisted && r.State != model.LeadErased && r.CampaignID != c.ID {
 				candidates = append(candidates, r.ID)
 			}
 			return true
@@ -105,6 +112,7 @@ func (s *Service) enrol(campaignID uint64, leadIDs []uint64, o model.Origin) (En
 			if err == nil {
 				res.Enrolled += r.Enrolled
 				res.Blacklisted += r.Blacklisted
+				res.InOtherCampaign += r.InOtherCampaign
 				res.Skipped += r.Skipped
 			}
 			return err
@@ -136,7 +144,12 @@ func enrolTx(tx *storage.Tx, campaignID uint64, leadIDs []uint64, o model.Origin
 		if err != nil {
 			return res, err
 		}
-		if !enrollable(tx, l, c.ID) {
+		switch why := enrollable(tx, l, c.ID); why {
+		case "":
+		case "other":
+			res.InOtherCampaign++
+			continue
+		default:
 			res.Skipped++
 			continue
 		}
@@ -199,22 +212,26 @@ func canEnrol(c model.Campaign) error {
 	return nil
 }
 
-// enrollable: new or already-connected leads in no running sequence and
-// never in this campaign before.
-func enrollable(tx *storage.Tx, l model.Lead, campaignID uint64) bool {
-	if l.State != model.LeadNew && l.State != model.LeadConnected {
-		return false
-	}
+// enrollable says why a lead cannot join ("" when it can): only new or
+// already-connected leads in no running sequence ("other") and never in
+// this campaign before ("this"; "state" for the rest).
+func enrollable(tx *storage.Tx, l model.Lead, campaignID uint64) string {
 	enrols, err := tx.LeadEnrolments(l.ID)
 	if err != nil {
-		return false
+		return "state"
 	}
 	for _, e := range enrols {
-		if e.CampaignID == campaignID || e.Status == model.EnrolActive {
-			return false
+		switch {
+		case e.CampaignID == campaignID:
+			return "this"
+		case e.Status == model.EnrolActive:
+			return "other"
 		}
 	}
-	return true
+	if l.State != model.LeadNew && l.State != model.LeadConnected {
+		return "state"
+	}
+	return ""
 }
 
 func matcher(tx *storage.Tx) (*dnc.Matcher, error) {

@@ -73,7 +73,7 @@ func TestApprovalsThroughTheUI(t *testing.T) {
 	ann, bo := items[0], items[1]
 	body = f.tplDo(req{path: "/approvals", session: true}).Body.String()
 	wantBody(t, "queue", body, "<title>Approvals (3) · Parley</title>", "3 waiting", "Approve all that are ready",
-		`href="/leads/1"`, "Ann Lee", "ACME", `href="/campaigns/1"`, "Q1 outreach", "step 1, Message", "variant A",
+		`href="/leads/1"`, "Ann Lee", "ACME", `href="/campaigns/1"`, "Q1 outreach", "step 1, message", "variant A",
 		"Thanks for connecting, Ann! How are things at ACME?", "51 / 8000 characters",
 		"Cannot be approved as it is: Bo has no company", `action="/approvals/2/edit#approval-2"`, `formaction="/approvals/2/approve#approval-2"`, `action="/approvals/2/reject#approval-2"`)
 	if strings.Index(body, "Ann Lee") > strings.Index(body, "Cy Poe") {

@@ -115,7 +115,7 @@ func campaignFlash(q url.Values) *pages.Flash {
 	}
 	if q.Has("enrolled") {
 		n := func(k string) int { v, _ := strconv.Atoi(q.Get(k)); return max(v, 0) }
-		parts = append(parts, enrolSentence(campaigns.EnrolResult{Enrolled: n("enrolled"), Blacklisted: n("blacklisted"), Skipped: n("skipped")}))
+		parts = append(parts, enrolSentence(campaigns.EnrolResult{Enrolled: n("enrolled"), Blacklisted: n("blacklisted"), InOtherCampaign: n("other"), Skipped: n("skipped")}))
 	}
 	if len(parts) == 0 {
 		return nil
@@ -132,10 +132,20 @@ func enrolSentence(r campaigns.EnrolResult) string {
 	if r.Blacklisted > 0 {
 		s += fmt.Sprintf("; %d %s on the do-not-contact list and %s blacklisted", r.Blacklisted, wasWere(r.Blacklisted), wasWere(r.Blacklisted))
 	}
+	if r.InOtherCampaign > 0 {
+		s += fmt.Sprintf("; %d %s already in another campaign", r.InOtherCampaign, isAre(r.InOtherCampaign))
+	}
 	if r.Skipped > 0 {
-		s += fmt.Sprintf("; %d %s skipped (already in a sequence or not new)", r.Skipped, wasWere(r.Skipped))
+		s += fmt.Sprintf("; %d %s left out (not new, or already in this campaign)", r.Skipped, wasWere(r.Skipped))
 	}
 	return s + "."
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 func wasWere(n int) string {
@@ -259,8 +269,8 @@ func leadsText(n float64) string {
 	switch {
 	case n <= 0:
 		return "0"
-	case n < 1:
-		return "under 1"
+	case n < 10:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", n), ".0") // few leads: 0.9, 2.7, 3
 	}
 	return fmt.Sprintf("%.0f", n)
 }
@@ -281,11 +291,7 @@ func (s *Server) upcoming(id uint64) ([]pages.CampaignNext, error) {
 			}
 			return nil, err
 		}
-		what := act.Reason
-		if act.NeedsApproval {
-			what += " (needs approval)"
-		}
-		out = append(out, pages.CampaignNext{LeadID: r.ID, Name: r.Name, What: what, At: act.At})
+		out = append(out, pages.CampaignNext{LeadID: r.ID, Name: r.Name, What: act.Reason, At: act.At})
 	}
 	return out, nil
 }
@@ -308,6 +314,7 @@ func (s *Server) campaignStatePost(c echo.Context) error {
 		q.Set("enrolled", strconv.Itoa(enrol.Enrolled))
 		q.Set("blacklisted", strconv.Itoa(enrol.Blacklisted))
 		q.Set("skipped", strconv.Itoa(enrol.Skipped))
+		q.Set("other", strconv.Itoa(enrol.InOtherCampaign))
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/campaigns/%d?%s", id, q.Encode()))
 }
@@ -338,7 +345,7 @@ func (s *Server) campaignEnrolPost(c echo.Context) error {
 		}
 		return err
 	}
-	q := url.Values{"enrolled": {strconv.Itoa(r.Enrolled)}, "blacklisted": {strconv.Itoa(r.Blacklisted)}, "skipped": {strconv.Itoa(r.Skipped)}}
+	q := url.Values{"enrolled": {strconv.Itoa(r.Enrolled)}, "blacklisted": {strconv.Itoa(r.Blacklisted)}, "other": {strconv.Itoa(r.InOtherCampaign)}, "skipped": {strconv.Itoa(r.Skipped)}}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/campaigns/%d?%s", id, q.Encode()))
 }
 

@@ -169,7 +169,7 @@ func TestCampaignEnrolResultInFlash(t *testing.T) {
 		t.Fatalf("activate = %d", code)
 	}
 	_, body := f.campPage(loc)
-	campContains(t, "flash", body, "Enrolled 2 leads; 1 was on the do-not-contact list and was blacklisted; 1 was skipped (already in a sequence or not new).")
+	campContains(t, "flash", body, "Enrolled 2 leads; 1 was on the do-not-contact list and was blacklisted; 1 is already in another campaign.")
 }
 
 func TestCampaignStepsEditor(t *testing.T) {
@@ -311,10 +311,13 @@ func TestCampaignFormValidation(t *testing.T) {
 	}
 	_, body = f.campPage("/campaigns/1")
 	campContains(t, "filter source", body, "Leads matching the saved filter state=new&amp;tag=fair", `href="/leads?state=new&amp;tag=fair"`)
-	// The edit form shows the saved values, and a second campaign sees
-	// what the first one takes.
+	// The edit form shows the saved values, and once the first campaign
+	// runs, a second one sees what it takes (drafts reserve nothing).
 	_, body = f.campPage("/campaigns/1/edit")
 	campContains(t, "edit form", body, `name="limit_invites" value="5"`, `value="state=new&amp;tag=fair"`, "no other campaign uses it")
+	if _, _, err := f.srv.o.Campaigns.SetCampaignState(1, model.CampaignActive, model.Origin{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
 	_, body = f.campPage("/campaigns/new")
 	campContains(t, "second form", body, "other campaigns use 5 invites, 20 messages, 0 visits")
 }
@@ -506,7 +509,7 @@ func TestCampaignsAPI(t *testing.T) {
 	if code != 200 || got.State != "active" || got.Enrol == nil || got.Enrol.Enrolled != 3 || got.Counts.ByStatus["active"] != 3 {
 		t.Fatalf("activate = %d %s", code, body)
 	}
-	if code, body, _ := call("POST", "/api/v1/campaigns/1/enrol", ctl, ""); code != 200 || body != "{\"enrolled\":0,\"blacklisted\":0,\"skipped\":0}\n" {
+	if code, body, _ := call("POST", "/api/v1/campaigns/1/enrol", ctl, ""); code != 200 || body != "{\"enrolled\":0,\"blacklisted\":0,\"in_other_campaign\":0,\"skipped\":0}\n" {
 		t.Errorf("enrol = %d %s", code, body)
 	}
 	code, body, _ = call("GET", "/api/v1/campaigns/1/forecast", read, "")

@@ -197,10 +197,11 @@ func (s *Server) renderLeadView(c echo.Context, status int, v pages.LeadView) er
 		v.Lists = append(v.Lists, l.Name)
 	}
 	for _, st := range model.LeadStates() {
-		// By hand: the moves a person makes; sends and replies are recorded
-		// by the runtime.
+		// By hand: the moves a person makes (including "already a
+		// connection", so a campaign goes straight to messaging); sends and
+		// replies are recorded by the runtime.
 		switch st {
-		case model.LeadNew, model.LeadSkipped, model.LeadBlacklisted, model.LeadReviewRequired:
+		case model.LeadNew, model.LeadConnected, model.LeadSkipped, model.LeadBlacklisted, model.LeadReviewRequired:
 			if model.CanTransition(d.Lead.State, st) {
 				v.Next = append(v.Next, st)
 			}

@@ -92,7 +92,7 @@ func (s *Server) renderTemplateForm(c echo.Context, status int, v pages.Template
 	if err != nil {
 		return err
 	}
-	v.Vars, v.MessageMax = tmpl.StandardVars(), st.MessageMaxChars
+	v.Vars, v.CustomVars, v.MessageMax = tmpl.StandardVars(), s.o.Campaigns.LeadFields(), st.MessageMaxChars
 	title := "New template"
 	if v.ID != 0 {
 		title = "Edit template"

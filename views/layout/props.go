@@ -32,9 +32,11 @@ type Banner struct {
 	LinkText string
 }
 
-// NavItem is one entry of the top navigation.
+// NavItem is one entry of the top navigation. Admin entries live in the
+// menu under the user's name.
 type NavItem struct {
 	Key, Label, Href string
+	Admin            bool
 }
 
 // Nav lists the pages in navigation order.
@@ -47,12 +49,22 @@ func Nav() []NavItem {
 		{Key: "templates", Label: "Templates", Href: "/templates"},
 		{Key: "dnc", Label: "Do not contact", Href: "/dnc"},
 		{Key: "accounts", Label: "Accounts", Href: "/accounts"},
-		{Key: "backups", Label: "Backups", Href: "/backups"},
-		{Key: "audit", Label: "Audit", Href: "/audit"},
-		{Key: "sessions", Label: "Sessions", Href: "/sessions"},
-		{Key: "api-keys", Label: "API keys", Href: "/api-keys"},
-		{Key: "settings", Label: "Settings", Href: "/settings"},
+		{Key: "settings", Label: "Settings", Href: "/settings", Admin: true},
+		{Key: "backups", Label: "Backups", Href: "/backups", Admin: true},
+		{Key: "audit", Label: "Audit", Href: "/audit", Admin: true},
+		{Key: "sessions", Label: "Sessions", Href: "/sessions", Admin: true},
+		{Key: "api-keys", Label: "API keys", Href: "/api-keys", Admin: true},
 	}
+}
+
+// adminActive reports whether the current page is one of the menu's.
+func adminActive(active string) bool {
+	for _, item := range Nav() {
+		if item.Admin && item.Key == active {
+			return true
+		}
+	}
+	return false
 }
 
 const htmxConfig = `{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false,"selfRequestsOnly":true,"historyCacheSize":0}`

@@ -57,15 +57,15 @@ type ApprovalRow struct {
 	Error string
 }
 
-// apprStepLabel names a step's text: "Connection note", "Message".
+// apprStepLabel names a step's text mid-sentence: "connection note".
 func apprStepLabel(kind string) string {
 	switch kind {
 	case model.StepInvite:
-		return "Connection note"
+		return "connection note"
 	case model.StepFollowUp:
-		return "Follow-up message"
+		return "follow-up message"
 	}
-	return "Message"
+	return "message"
 }
 
 // apprPath is an approval's action address. The fragment brings the
