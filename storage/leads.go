@@ -83,10 +83,9 @@ func (t *Tx) CreateLead(l model.Lead) (model.Lead, error) {
 	if err := t.writeLead(l); err != nil {
 		return l, err
 	}
-	if err := t.countLists(nil, l.Lists); err != nil {
-		return l, err
-	}
-	return l, t.countState(l.State, +1)
+	t.countLists(nil, l.Lists)
+	t.countState(l.State, +1)
+	return l, nil
 }
 
 // SaveLead replaces a lead and keeps every index in step.
@@ -106,14 +105,10 @@ func (t *Tx) SaveLead(l model.Lead) error {
 	if err := t.writeLead(l); err != nil {
 		return err
 	}
-	if err := t.countLists(prev.Lists, l.Lists); err != nil {
-		return err
-	}
+	t.countLists(prev.Lists, l.Lists)
 	if prev.State != l.State {
-		if err := t.countState(prev.State, -1); err != nil {
-			return err
-		}
-		return t.countState(l.State, +1)
+		t.countState(prev.State, -1)
+		t.countState(l.State, +1)
 	}
 	return nil
 }
@@ -154,28 +149,18 @@ func (t *Tx) writeLead(l model.Lead) error {
 }
 
 // countLists adjusts the list sizes for a lead moving from the lists in
-// before to those in after.
-func (t *Tx) countLists(before, after []uint64) error {
-	b := t.b.Bucket(bucketListCounts)
-	adjust := func(id uint64, delta int64) error {
-		n := int64(btoi(b.Get(itob(id)))) + delta
-		return b.Put(itob(id), itob(uint64(max(n, 0))))
-	}
+// before to those in after (written when the transaction commits).
+func (t *Tx) countLists(before, after []uint64) {
 	for _, id := range before {
 		if !containsID(after, id) {
-			if err := adjust(id, -1); err != nil {
-				return err
-			}
+			t.addCount(bucketListCounts, itob(id), -1)
 		}
 	}
 	for _, id := range after {
 		if !containsID(before, id) {
-			if err := adjust(id, +1); err != nil {
-				return err
-			}
+			t.addCount(bucketListCounts, itob(id), +1)
 		}
 	}
-	return nil
 }
 
 func containsID(ids []uint64, id uint64) bool {
@@ -224,10 +209,9 @@ func (t *Tx) DeleteLead(id uint64) error {
 			return err
 		}
 	}
-	if err := t.countLists(l.Lists, nil); err != nil {
-		return err
-	}
-	return t.countState(l.State, -1)
+	t.countLists(l.Lists, nil)
+	t.countState(l.State, -1)
+	return nil
 }
 
 func deletePrefix(b *bolt.Bucket, prefix []byte) error {
@@ -338,20 +322,16 @@ func PeekLeadRow(raw []byte) (model.LeadState, bool, []byte, bool) { return peek
 // LeadCounts returns how many leads are in each state.
 func (t *Tx) LeadCounts() map[model.LeadState]uint64 {
 	out := map[model.LeadState]uint64{}
-	t.b.Bucket(bucketLeadCounts).ForEach(func(k, v []byte) error {
-		out[model.LeadState(k)] = btoi(v)
-		return nil
-	})
+	for _, s := range model.LeadStates() {
+		if n := t.count(bucketLeadCounts, []byte(s)); n > 0 {
+			out[s] = n
+		}
+	}
 	return out
 }
 
-func (t *Tx) countState(s model.LeadState, delta int) error {
-	b := t.b.Bucket(bucketLeadCounts)
-	n := int64(btoi(b.Get([]byte(s)))) + int64(delta)
-	if n < 0 {
-		n = 0
-	}
-	return b.Put([]byte(s), itob(uint64(n)))
+func (t *Tx) countState(s model.LeadState, delta int) {
+	t.addCount(bucketLeadCounts, []byte(s), int64(delta))
 }
 
 // AppendLeadEvent appends e to the event log and to the lead's timeline.
@@ -472,4 +452,4 @@ func (t *Tx) Lists() ([]model.List, error) {
 
 // ListSize is a list's member count (kept as a counter, so it costs one
 // read however large the list).
-func (t *Tx) ListSize(id uint64) int { return int(btoi(t.b.Bucket(bucketListCounts).Get(itob(id)))) }
+func (t *Tx) ListSize(id uint64) int { return int(t.count(bucketListCounts, itob(id))) }

@@ -139,3 +139,49 @@ func TestLeadsIndexesStayInStep(t *testing.T) {
 		return nil
 	})
 }
+
+// TestCountersCountPendingChanges: counters are written once at commit but
+// read correctly inside the transaction, and nothing is written when the
+// transaction fails.
+func TestCountersCountPendingChanges(t *testing.T) {
+	s := openTemp(t, Options{Clock: clocktest.New(t0)})
+	var listID uint64
+	err := s.Update(func(tx *Tx) error {
+		list, err := tx.CreateList("A")
+		if err != nil {
+			return err
+		}
+		listID = list.ID
+		for i := range 3 {
+			l := newLead(i, "x")
+			l.Lists = []uint64{list.ID}
+			if _, err := tx.CreateLead(l); err != nil {
+				return err
+			}
+		}
+		l, _ := tx.Lead(1)
+		l.State = model.LeadSkipped
+		if err := tx.SaveLead(l); err != nil {
+			return err
+		}
+		if c := tx.LeadCounts(); c[model.LeadNew] != 2 || c[model.LeadSkipped] != 1 || tx.ListSize(list.ID) != 3 {
+			t.Errorf("inside the transaction: %v, list %d", c, tx.ListSize(list.ID))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Update(func(tx *Tx) error {
+		if err := tx.DeleteLead(2); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Errorf("roll back")
+	})
+	s.View(func(tx *Tx) error {
+		if c := tx.LeadCounts(); c[model.LeadNew] != 2 || c[model.LeadSkipped] != 1 || tx.ListSize(listID) != 3 {
+			t.Errorf("after commit and a rolled-back delete: %v, list %d", c, tx.ListSize(listID))
+		}
+		return nil
+	})
+}

@@ -145,6 +145,9 @@ func (s *Store) Update(fn func(*Tx) error) error {
 	err := s.db.Update(func(b *bolt.Tx) error {
 		tx := &Tx{b: b, now: s.clock.Now()}
 		err := fn(tx)
+		if err == nil {
+			err = tx.flushCounts()
+		}
 		appended = tx.appended
 		return err
 	})
@@ -172,6 +175,45 @@ type Tx struct {
 	b        *bolt.Tx
 	now      time.Time
 	appended bool
+	// deltas are counter changes (lead states, list sizes) gathered during
+	// the transaction and written once before it commits, so a batch of a
+	// thousand leads updates each counter once, not a thousand times.
+	deltas map[counterKey]int64
+}
+
+type counterKey struct {
+	bucket string
+	key    string
+}
+
+// addCount changes a uint64 counter by delta when the transaction commits.
+func (t *Tx) addCount(bucket []byte, key []byte, delta int64) {
+	if t.deltas == nil {
+		t.deltas = map[counterKey]int64{}
+	}
+	t.deltas[counterKey{string(bucket), string(key)}] += delta
+}
+
+// count reads a counter, pending changes included (never below 0).
+func (t *Tx) count(bucket []byte, key []byte) uint64 {
+	n := int64(btoi(t.b.Bucket(bucket).Get(key))) + t.deltas[counterKey{string(bucket), string(key)}]
+	return uint64(max(n, 0))
+}
+
+// flushCounts writes the pending counter changes.
+func (t *Tx) flushCounts() error {
+	for k, d := range t.deltas {
+		if d == 0 {
+			continue
+		}
+		b := t.b.Bucket([]byte(k.bucket))
+		n := int64(btoi(b.Get([]byte(k.key)))) + d
+		if err := b.Put([]byte(k.key), itob(uint64(max(n, 0)))); err != nil {
+			return fmt.Errorf("storage: counter %s/%x: %w", k.bucket, k.key, err)
+		}
+	}
+	t.deltas = nil
+	return nil
 }
 
 // appendOnly returns a bucket whose new keys mostly sort after the existing
