@@ -34,7 +34,7 @@ type ImportOptions struct {
 	Mapping []csvin.Field
 	// AllowErased re-imports people who asked to be erased (explicit).
 	AllowErased bool
-	// BatchSize rows commit together (default 500).
+	// BatchSize rows commit together (default 1000).
 	BatchSize int
 	// Progress is called after every committed batch.
 	Progress func(model.ImportRun)
@@ -117,7 +117,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions, o
 		return model.ImportRun{}, model.Errorf(model.CodeInvalid, "duplicates must be skip or merge")
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 500
+		opts.BatchSize = 1000
 	}
 	imp := &importer{s: s, opts: opts, o: o, mapping: mapping, headers: rd.Headers(), counter: counter}
 	if err := imp.start(rd); err != nil {
