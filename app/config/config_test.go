@@ -250,12 +250,6 @@ func TestPathsEnsureAndRel(t *testing.T) {
 	}
 }
 
-func TestDistance(t *testing.T) {
-	if distance("PARLEY_ADR", "PARLEY_ADDR") != 1 || distance("", "abc") != 3 || distance("same", "same") != 0 {
-		t.Fatal("distance wrong")
-	}
-}
-
 func TestCrossSettingRules(t *testing.T) {
 	cases := []struct {
 		env  []string

@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"github.com/joho/godotenv"
+
+	"parley/app/typo"
 )
 
 // PortableDirName is the data folder that, next to the executable, turns on
@@ -228,37 +230,15 @@ func readDotEnv(path string) (map[string]string, []string, error) {
 
 // suggest names the closest known setting, for typos.
 func suggest(name string, settings []Setting) string {
-	best, bestD := "", 4
-	for _, s := range settings {
-		if d := distance(name, s.Env); d < bestD {
-			best, bestD = s.Env, d
-		}
+	names := make([]string, len(settings))
+	for i, s := range settings {
+		names[i] = s.Env
 	}
+	best := typo.Closest(name, names, 3)
 	if best == "" {
 		return ""
 	}
 	return " (did you mean " + best + "?)"
-}
-
-// distance is the Levenshtein edit distance.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // SortedEnvNames lists every setting's environment name, sorted.
