@@ -103,7 +103,15 @@ func (t *Tx) Templates() ([]model.Template, error) { return templates.all(t) }
 func (t *Tx) CreateCampaign(v model.Campaign) (model.Campaign, error) { return campaigns.create(t, v) }
 
 // PutCampaign replaces a campaign.
-func (t *Tx) PutCampaign(v model.Campaign) error { return campaigns.put(t, v) }
+func (t *Tx) PutCampaign(v model.Campaign) error {
+	if prev, err := t.Campaign(v.ID); err == nil && prev.State != v.State {
+		if t.changedCampaign == nil {
+			t.changedCampaign = map[uint64]bool{}
+		}
+		t.changedCampaign[v.ID] = true
+	}
+	return campaigns.put(t, v)
+}
 
 // Campaign returns a campaign.
 func (t *Tx) Campaign(id uint64) (model.Campaign, error) { return campaigns.get(t, id) }
@@ -150,6 +158,7 @@ func (t *Tx) PutEnrolment(e model.Enrolment) error {
 	if err := t.b.Bucket(bucketEnrolmentsByLead).Put(enrolmentKey(e.LeadID, e.CampaignID), nil); err != nil {
 		return err
 	}
+	t.changedEnrolment(e.CampaignID, e.LeadID)
 	return t.countEnrolment(e, +1)
 }
 
@@ -183,6 +192,7 @@ func (t *Tx) DeleteEnrolment(campaignID, leadID uint64) error {
 	if err := t.countEnrolment(e, -1); err != nil {
 		return err
 	}
+	t.changedEnrolment(campaignID, leadID)
 	if err := t.b.Bucket(bucketEnrolmentsByLead).Delete(enrolmentKey(leadID, campaignID)); err != nil {
 		return err
 	}
@@ -284,6 +294,7 @@ func (t *Tx) PutApproval(a model.Approval) (model.Approval, error) {
 	} else if err = approvals.put(t, a); err != nil {
 		return a, err
 	}
+	t.changedEnrolment(a.CampaignID, a.LeadID)
 	pending := t.b.Bucket(bucketApprovalsPending)
 	if a.Status == model.ApprovalPending {
 		err = pending.Put(itob(a.ID), nil)

@@ -30,6 +30,7 @@ func Schema() []Migration {
 		{Version: 5, Name: "CSV imports", Up: migrateV5},
 		{Version: 6, Name: "templates, campaigns, enrolments, approvals, do-not-contact list", Up: migrateV6},
 		{Version: 7, Name: "per-account usage counters (invite-note quota)", Up: migrateV7},
+		{Version: 8, Name: "worker runtime: per-account job queues, controls, incidents, health", Up: migrateV8},
 	}
 }
 

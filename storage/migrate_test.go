@@ -188,6 +188,8 @@ func TestEachMigrationFromItsPredecessor(t *testing.T) {
 		5: {bucketImports, bucketImportRejects, bucketListCounts},
 		6: append(campaignDomainBucketList, bucketLeadFields),
 		7: {bucketAccountUsage},
+		8: {bucketJobs, bucketJobQueue, bucketJobLeases, bucketJobFinished, bucketJobDead, bucketJobKeys, bucketJobCounts,
+			bucketControls, bucketIncidents, bucketIncidentOpen, bucketHealth},
 	}
 	if len(adds) != len(Schema())-1 {
 		t.Fatalf("migrations 2..%d need a case here", len(Schema()))

@@ -55,7 +55,20 @@ type Store struct {
 	appVersion string
 	latest     int
 	onEvents   atomic.Pointer[func()]
+	planner    atomic.Pointer[Planner]
 }
+
+// Planner keeps the job queue in step with the campaigns. Update calls it
+// just before a transaction commits, inside that transaction, for every
+// enrolment, approval and campaign the transaction changed, so that a job
+// is planned (or dropped) together with the change that causes it.
+type Planner interface {
+	PlanEnrolment(tx *Tx, campaignID, leadID uint64) error
+	PlanCampaign(tx *Tx, campaignID uint64) error
+}
+
+// SetPlanner installs the planner (the runtime does, at start).
+func (s *Store) SetPlanner(p Planner) { s.planner.Store(&p) }
 
 // Open validates, opens and migrates the database at opts.Path.
 //
@@ -145,6 +158,9 @@ func (s *Store) Update(fn func(*Tx) error) error {
 	err := s.db.Update(func(b *bolt.Tx) error {
 		tx := &Tx{b: b, now: s.clock.Now()}
 		err := fn(tx)
+		if p := s.planner.Load(); err == nil && p != nil {
+			err = tx.plan(*p)
+		}
 		if err == nil {
 			err = tx.flushCounts()
 		}
@@ -179,6 +195,40 @@ type Tx struct {
 	// the transaction and written once before it commits, so a batch of a
 	// thousand leads updates each counter once, not a thousand times.
 	deltas map[counterKey]int64
+	// changed are the enrolments and campaigns to plan jobs for before
+	// the transaction commits.
+	changed         map[[2]uint64]bool
+	changedCampaign map[uint64]bool
+}
+
+// changedEnrolment notes an enrolment whose next job must be planned.
+func (t *Tx) changedEnrolment(campaignID, leadID uint64) {
+	if t.changed == nil {
+		t.changed = map[[2]uint64]bool{}
+	}
+	t.changed[[2]uint64{campaignID, leadID}] = true
+}
+
+// plan runs the planner until nothing changed is left unplanned.
+func (t *Tx) plan(p Planner) error {
+	for len(t.changed) > 0 || len(t.changedCampaign) > 0 {
+		camps, encs := t.changedCampaign, t.changed
+		t.changedCampaign, t.changed = nil, nil
+		for id := range camps {
+			if err := p.PlanCampaign(t, id); err != nil {
+				return err
+			}
+		}
+		for k := range encs {
+			if camps[k[0]] {
+				continue // planned with its campaign
+			}
+			if err := p.PlanEnrolment(t, k[0], k[1]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 type counterKey struct {

@@ -29,7 +29,18 @@ var outcomeStates = map[string]model.LeadState{
 // when the step asks for it — all in one transaction.
 func (s *Service) RecordOutcome(campaignID, leadID uint64, out sequence.Outcome, o model.Origin) (model.Enrolment, error) {
 	var e model.Enrolment
-	err := s.store.Update(func(tx *storage.Tx) error {
+	err := s.store.Update(func(tx *storage.Tx) (err error) {
+		e, err = RecordOutcomeTx(tx, campaignID, leadID, out, o)
+		return err
+	})
+	return e, err
+}
+
+// RecordOutcomeTx is RecordOutcome inside the caller's transaction (the
+// runtime completes the job in the same one).
+func RecordOutcomeTx(tx *storage.Tx, campaignID, leadID uint64, out sequence.Outcome, o model.Origin) (model.Enrolment, error) {
+	var e model.Enrolment
+	err := func() error {
 		c, err := tx.Campaign(campaignID)
 		if err != nil {
 			return err
@@ -89,7 +100,7 @@ func (s *Service) RecordOutcome(campaignID, leadID uint64, out sequence.Outcome,
 			return nil
 		}
 		return prepareStep(tx, c, e, l, o)
-	})
+	}()
 	return e, err
 }
 
@@ -160,7 +171,21 @@ func (s Send) Ready() bool {
 func (s *Service) PrepareSend(campaignID, leadID uint64, o model.Origin) (Send, error) {
 	var send Send
 	var refused error
-	err := s.store.Update(func(tx *storage.Tx) error {
+	err := s.store.Update(func(tx *storage.Tx) (err error) {
+		send, refused, err = PrepareSendTx(tx, campaignID, leadID, o)
+		return err
+	})
+	if err != nil {
+		return Send{}, err
+	}
+	return send, refused
+}
+
+// PrepareSendTx is PrepareSend inside the caller's transaction. refused
+// says why nothing may be sent (its changes, such as a blacklisting, are
+// still to be committed); err is a failure that must roll back.
+func PrepareSendTx(tx *storage.Tx, campaignID, leadID uint64, o model.Origin) (send Send, refused error, err error) {
+	err = func() error {
 		c, e, l, err := enrolled(tx, campaignID, leadID)
 		if err != nil {
 			return err
@@ -232,11 +257,11 @@ func (s *Service) PrepareSend(campaignID, leadID uint64, o model.Origin) (Send, 
 			}
 		}
 		return err
-	})
+	}()
 	if err != nil {
-		return Send{}, err
+		return Send{}, nil, err
 	}
-	return send, refused
+	return send, refused, nil
 }
 
 // toReview ends a lead's sequence because its text cannot be sent and
@@ -344,4 +369,15 @@ func countNote(tx *storage.Tx, accountID uint64) error {
 		return err
 	}
 	return tx.AddAccountUsage(a.ID, noteCounter(a, tx.Now()), 1)
+}
+
+// NextTx is what the sequence does next for an enrolled lead, read in the
+// caller's transaction (the runtime's planner uses it), with the records
+// it was decided from.
+func NextTx(tx *storage.Tx, campaignID, leadID uint64) (sequence.Action, model.Campaign, model.Enrolment, model.Lead, error) {
+	c, e, l, err := enrolled(tx, campaignID, leadID)
+	if err != nil {
+		return sequence.Action{}, c, e, l, err
+	}
+	return sequence.Next(c.Steps, e, facts(l), tx.Now()), c, e, l, nil
 }

@@ -85,3 +85,6 @@ func (s *Service) SaveSettings(st Settings, o model.Origin) error {
 		})
 	})
 }
+
+// ReadSettings reads the outreach settings in the caller's transaction.
+func ReadSettings(tx *storage.Tx) (Settings, error) { return readSettings(tx) }

@@ -1,0 +1,186 @@
+package runtime
+
+import (
+	"fmt"
+
+	"parley/app/campaigns"
+	"parley/app/campaigns/sequence"
+	"parley/app/model"
+	"parley/storage"
+)
+
+// claimed is a job taken for a turn, with what it needs to run.
+type claimed struct {
+	job  model.Job
+	acct model.Account
+	lead model.Lead
+	send campaigns.Send
+	// reconcile: an earlier attempt was in flight when it was cut off, so
+	// the site is asked whether it went through before anything is sent.
+	reconcile bool
+}
+
+// claimCandidates bounds the due jobs one claim looks through.
+const claimCandidates = 64
+
+// claim takes the account's next runnable job under a lease, reserving its
+// budget in the same transaction. With no job it says why.
+func (r *Runtime) claim(accountID uint64) (*claimed, *Block, error) {
+	var cl *claimed
+	var block *Block
+	err := r.store.Update(func(tx *storage.Tx) error {
+		cl, block = nil, nil
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		if a.Archived() {
+			block = &Block{Code: BlockPaused, Reason: "archived"}
+			return nil
+		}
+		now := tx.Now()
+		if block, err = gate(tx, a, now); err != nil || block != nil {
+			return err
+		}
+		st, err := ReadSettings(tx)
+		if err != nil {
+			return err
+		}
+		var due []model.Job
+		if err := tx.DueJobs(a.ID, now, func(j model.Job) bool {
+			due = append(due, j)
+			return len(due) < claimCandidates
+		}); err != nil {
+			return err
+		}
+		for _, j := range due {
+			var b *Block
+			cl, b, err = r.tryClaim(tx, a, j, st)
+			if err != nil || cl != nil {
+				return err
+			}
+			if block == nil {
+				block = b
+			}
+		}
+		if block == nil {
+			block = nothingDue(tx, a.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return cl, block, nil
+}
+
+func nothingDue(tx *storage.Tx, accountID uint64) *Block {
+	next := tx.NextDue(accountID)
+	if next.IsZero() {
+		return &Block{Code: BlockNothingDue, Reason: "nothing due"}
+	}
+	return &Block{Code: BlockNothingDue, Until: next, Reason: "nothing due until " + next.Format("Mon 02 Jan 15:04 UTC")}
+}
+
+// tryClaim claims j when nothing stops it; otherwise it says why (a nil
+// block and nil claim: j was settled without running, try the next).
+func (r *Runtime) tryClaim(tx *storage.Tx, a model.Account, j model.Job, st Settings) (*claimed, *Block, error) {
+	now := tx.Now()
+	var c *model.Campaign
+	if j.CampaignID != 0 {
+		camp, err := tx.Campaign(j.CampaignID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if b, err := campaignOpen(tx, camp, now); err != nil || b != nil {
+			return nil, b, err
+		}
+		c = &camp
+	}
+	cl := &claimed{job: j, acct: a, reconcile: j.InFlight}
+	var counters []string
+	if !cl.reconcile { // a reconciliation checks before it spends anything
+		var b *Block
+		if counters, b = checkBudget(tx, a, c, j.Kind, st, now); b != nil {
+			return nil, b, nil
+		}
+	}
+	if c != nil {
+		l, err := tx.Lead(j.LeadID)
+		if err != nil {
+			return nil, nil, err
+		}
+		cl.lead = l
+	}
+	if c != nil && j.Kind != model.JobCheckAccept && j.Kind != model.JobAdvance {
+		send, refused, err := campaigns.PrepareSendTx(tx, j.CampaignID, j.LeadID, schedulerOrigin)
+		if err != nil {
+			return nil, nil, err
+		}
+		if refused != nil {
+			return nil, nil, r.settle(tx, j, "not sent: "+model.PublicMessage(refused))
+		}
+		if jobKindOf(send.Action.Kind) != j.Kind && !cl.reconcile {
+			// The lead moved on (connected, waiting for approval): plan again.
+			return nil, nil, r.PlanEnrolment(tx, j.CampaignID, j.LeadID)
+		}
+		cl.send = send
+	}
+	if err := reserve(tx, a.ID, counters); err != nil {
+		return nil, nil, err
+	}
+	j.State, j.Attempt, j.LeaseUntil, j.AttemptID = model.JobRunning, j.Attempt+1, now.Add(r.opts.Lease), newAttemptID()
+	j.Reserved = counters
+	j.InFlight = model.IsSend(j.Kind)
+	if err := tx.PutJob(j); err != nil {
+		return nil, nil, err
+	}
+	cl.job = j
+	return cl, nil, nil
+}
+
+// settle finishes a queued job that turned out to have nothing to do.
+func (r *Runtime) settle(tx *storage.Tx, j model.Job, result string) error {
+	j.State, j.FinishedAt, j.Result = model.JobDone, tx.Now(), result
+	if err := tx.PutJob(j); err != nil {
+		return err
+	}
+	if err := tx.DropJobKeyFor(j); err != nil {
+		return err
+	}
+	_, err := tx.AppendEvent(jobEvent("job.done", j, nil))
+	return err
+}
+
+func jobKindOf(act string) string {
+	switch act {
+	case sequence.ActVisit:
+		return model.JobVisit
+	case sequence.ActInvite:
+		return model.JobInvite
+	case sequence.ActMessage:
+		return model.JobMessage
+	case sequence.ActWithdraw:
+		return model.JobWithdraw
+	}
+	return ""
+}
+
+func jobEvent(typ string, j model.Job, extra map[string]any) model.Event {
+	data := map[string]any{"job": j.ID, "account": j.AccountID, "kind": j.Kind, "attempt": j.Attempt}
+	if j.LeadID != 0 {
+		data["lead"], data["campaign"] = j.LeadID, j.CampaignID
+	}
+	if j.Result != "" {
+		data["result"] = j.Result
+	}
+	if j.LastError != "" {
+		data["error"], data["error_class"] = j.LastError, j.ErrorClass
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	e := event(typ, schedulerOrigin, data)
+	e.Subject = fmt.Sprintf("account:%d", j.AccountID)
+	return e
+}

@@ -1,0 +1,131 @@
+package runtime
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"parley/app/model"
+	"parley/storage"
+)
+
+// openIncident opens an incident, or adds to the open one of the same kind
+// for the same account so a flapping problem is one incident, not fifty.
+func (r *Runtime) openIncident(tx *storage.Tx, sev, kind string, accountID uint64, title string) (model.Incident, error) {
+	now := tx.Now()
+	open, err := tx.OpenIncidents()
+	if err != nil {
+		return model.Incident{}, err
+	}
+	for _, in := range open {
+		if in.Kind == kind && (accountID == 0 || slices.Contains(in.AccountIDs, accountID)) {
+			in.Timeline = append(in.Timeline, model.IncidentEntry{At: now, By: model.ActorScheduler, What: "again: " + title})
+			in.UpdatedAt = now
+			return in, tx.PutIncident(in)
+		}
+	}
+	in := model.Incident{Severity: sev, Kind: kind, Title: title, State: model.IncidentOpen, OpenedAt: now, UpdatedAt: now,
+		Timeline: []model.IncidentEntry{{At: now, By: model.ActorScheduler, What: "opened: " + title}}}
+	if accountID != 0 {
+		in.AccountIDs = []uint64{accountID}
+	}
+	if in, err = tx.CreateIncident(in); err != nil {
+		return in, err
+	}
+	e := event("incident.opened", schedulerOrigin, map[string]any{"incident": in.ID, "severity": sev, "kind": kind, "title": title})
+	e.Subject = fmt.Sprintf("incident:%d", in.ID)
+	_, err = tx.AppendEvent(e)
+	return in, err
+}
+
+// quarantineForSite stops an account LinkedIn pushed back on and calls a
+// person: SEV-2 for one account, SEV-1 when another account met a
+// challenge in the last day too.
+func (r *Runtime) quarantineForSite(tx *storage.Tx, a model.Account, class, why string) error {
+	if _, ok, err := tx.Quarantine(a.ID); err != nil || ok {
+		return err
+	}
+	sev, kind := model.Sev2, "account_challenge"
+	title := fmt.Sprintf("%s met a LinkedIn checkpoint and was quarantined: %s", a.Name, why)
+	login := class == model.ErrClassLogin
+	if login {
+		kind = "login_needed"
+		title = fmt.Sprintf("%s is signed out of LinkedIn and was quarantined: %s", a.Name, why)
+	} else if others, err := recentChallenges(tx, a.ID, tx.Now().Add(-24*time.Hour)); err != nil {
+		return err
+	} else if len(others) > 0 {
+		sev = model.Sev1
+		title = fmt.Sprintf("LinkedIn challenged %d accounts within a day (%s and others); they are quarantined", len(others)+1, a.Name)
+	}
+	in, err := r.openIncident(tx, sev, kind, a.ID, title)
+	if err != nil {
+		return err
+	}
+	if in.Severity != sev && sev == model.Sev1 {
+		in.Severity = sev
+		if err := tx.PutIncident(in); err != nil {
+			return err
+		}
+	}
+	q := model.Quarantine{AccountID: a.ID, Reason: why, By: model.ActorScheduler, At: tx.Now(), IncidentID: in.ID, LoginNeeded: login}
+	if err := tx.PutQuarantine(q); err != nil {
+		return err
+	}
+	e := event("account.quarantined", schedulerOrigin, map[string]any{"account": a.ID, "reason": why, "incident": in.ID})
+	e.Subject = fmt.Sprintf("account:%d", a.ID)
+	if _, err := tx.AppendEvent(e); err != nil {
+		return err
+	}
+	return audit(tx, schedulerOrigin, "control", "account_quarantined", fmt.Sprintf("account:%d", a.ID),
+		map[string]string{"reason": why, "incident": fmt.Sprint(in.ID), "severity": sev})
+}
+
+// recentChallenges lists other accounts quarantined by a challenge since.
+func recentChallenges(tx *storage.Tx, except uint64, since time.Time) ([]uint64, error) {
+	accounts, err := tx.Accounts(false)
+	if err != nil {
+		return nil, err
+	}
+	var out []uint64
+	for _, a := range accounts {
+		if a.ID == except {
+			continue
+		}
+		if q, ok, err := tx.Quarantine(a.ID); err != nil {
+			return nil, err
+		} else if ok && !q.LoginNeeded && q.By == model.ActorScheduler && !q.At.Before(since) {
+			out = append(out, a.ID)
+		}
+	}
+	return out, nil
+}
+
+// deadLetterBurstSize dead letters on one account within an hour open a
+// SEV-2 incident.
+const deadLetterBurstSize = 5
+
+func (r *Runtime) deadLetterBurst(tx *storage.Tx, j model.Job) error {
+	key := "stat:" + tx.Now().UTC().Format("2006-01-02T15") + ":dead"
+	if err := tx.AddAccountUsage(j.AccountID, key, 1); err != nil {
+		return err
+	}
+	if tx.AccountUsage(j.AccountID, key) != deadLetterBurstSize {
+		return nil
+	}
+	a, err := tx.Account(j.AccountID)
+	if err != nil {
+		return err
+	}
+	_, err = r.openIncident(tx, model.Sev2, "dead_letter_burst", a.ID,
+		fmt.Sprintf("%s: %d jobs failed for good within an hour; see the dead letters", a.Name, deadLetterBurstSize))
+	return err
+}
+
+// BackupFailed opens a SEV-2 incident for a failed backup (the backup
+// service reports it).
+func (r *Runtime) BackupFailed(why string) error {
+	return r.store.Update(func(tx *storage.Tx) error {
+		_, err := r.openIncident(tx, model.Sev2, "backup_failed", 0, "a backup failed: "+why)
+		return err
+	})
+}

@@ -1,0 +1,292 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"parley/app/model"
+	"parley/storage"
+)
+
+// Serve runs rounds until ctx ends, then lets running jobs finish (or
+// records them as interrupted) before it returns.
+func (r *Runtime) Serve(ctx context.Context) error {
+	// Any job still running belongs to a Parley that stopped: recover it
+	// before the first round.
+	if err := r.recoverLeases(true); err != nil {
+		return err
+	}
+	janitorAt := time.Time{}
+	for {
+		if err := r.Round(ctx); err != nil && ctx.Err() == nil {
+			r.log.Error("scheduler round failed", "error", err)
+		}
+		if now := r.clock.Now(); now.After(janitorAt) {
+			if n, err := r.Janitor(); err != nil {
+				r.log.Warn("janitor failed", "error", err)
+			} else if n > 0 {
+				r.log.Info("old finished jobs removed", "jobs", n)
+			}
+			janitorAt = now.Add(time.Hour)
+		}
+		select {
+		case <-ctx.Done():
+			r.running.Wait()
+			return nil
+		case <-r.clock.After(r.opts.Tick):
+		case <-r.wake:
+		}
+	}
+}
+
+// Round gives every account that may act one turn, least recently served
+// first, at most Concurrency at once, and waits for the turns to end.
+func (r *Runtime) Round(ctx context.Context) error {
+	if err := r.recoverLeases(false); err != nil {
+		return err
+	}
+	accounts, err := r.prepareRound()
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.round++
+	round := r.round
+	slices.SortStableFunc(accounts, func(a, b uint64) int { return int(r.turns[a] - r.turns[b]) })
+	r.mu.Unlock()
+	sem := make(chan struct{}, r.opts.Concurrency)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	for _, id := range accounts {
+		if ctx.Err() != nil {
+			break
+		}
+		r.mu.Lock()
+		_, busy := r.busy[id]
+		r.mu.Unlock()
+		if busy || !r.mayAct(id) {
+			continue
+		}
+		sem <- struct{}{}
+		r.mu.Lock()
+		r.turns[id] = round
+		r.mu.Unlock()
+		wg.Add(1)
+		r.running.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done(); r.running.Done() }()
+			if err := r.turn(ctx, id); err != nil {
+				mu.Lock()
+				first = err
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+// mayAct is a cheap read-only look before a turn takes a write lock.
+func (r *Runtime) mayAct(accountID uint64) bool {
+	ok := false
+	r.store.View(func(tx *storage.Tx) error {
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		if b, err := gate(tx, a, now); err != nil || b != nil {
+			return err
+		}
+		next := tx.NextDue(accountID)
+		ok = !next.IsZero() && !next.After(now)
+		return nil
+	})
+	return ok
+}
+
+// turn runs up to MaxJobsPerRun jobs of one account, ending at the first
+// job that loaded a LinkedIn page (the account then pauses).
+func (r *Runtime) turn(ctx context.Context, accountID uint64) error {
+	for range r.opts.MaxJobsPerRun {
+		if ctx.Err() != nil {
+			return nil
+		}
+		cl, _, err := r.claim(accountID)
+		if err != nil || cl == nil {
+			return err
+		}
+		res, err := r.run(ctx, cl)
+		if err != nil {
+			return err
+		}
+		if res.touched {
+			return nil
+		}
+	}
+	return nil
+}
+
+// run executes one claimed job, extending its lease while it runs, and
+// records the result or the failure.
+func (r *Runtime) run(ctx context.Context, cl *claimed) (res result, err error) {
+	r.mu.Lock()
+	r.busy[cl.acct.ID] = cl.job
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		delete(r.busy, cl.acct.ID)
+		r.mu.Unlock()
+	}()
+	jctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	defer stop()
+	go r.keepLease(jctx, cl)
+	var werr error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				werr = fmt.Errorf("the job panicked: %v", p)
+			}
+		}()
+		res, werr = r.execute(jctx, cl)
+	}()
+	log := r.log.With("job_id", cl.job.ID, "kind", cl.job.Kind, "account", cl.acct.ID)
+	if werr != nil {
+		log.Warn("job failed", "error", werr)
+		return result{touched: true}, r.fail(cl, werr)
+	}
+	log.Debug("job done", "result", res.text)
+	return res, r.complete(cl, res)
+}
+
+// keepLease extends a running job's lease until ctx ends.
+func (r *Runtime) keepLease(ctx context.Context, cl *claimed) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.clock.After(r.opts.Lease / 3):
+		}
+		r.store.Update(func(tx *storage.Tx) error {
+			j, mine, err := ours(tx, cl)
+			if err != nil || !mine {
+				return err
+			}
+			j.LeaseUntil = tx.Now().Add(r.opts.Lease)
+			return tx.PutJob(j)
+		})
+	}
+}
+
+// prepareRound lifts pauses that ran out, makes sure every active account
+// has its periodic jobs, and returns the active accounts.
+func (r *Runtime) prepareRound() ([]uint64, error) {
+	var ids []uint64
+	var needJobs []uint64
+	var expired []model.Pause
+	err := r.store.View(func(tx *storage.Tx) error {
+		accounts, err := tx.Accounts(false)
+		if err != nil {
+			return err
+		}
+		for _, a := range accounts {
+			ids = append(ids, a.ID)
+			for _, kind := range []string{model.JobCheckInbox, model.JobCanary} {
+				if _, ok := tx.JobKey(storage.AccountJobKey(kind, a.ID)); !ok {
+					needJobs = append(needJobs, a.ID)
+					break
+				}
+			}
+		}
+		pauses, err := tx.Pauses()
+		for _, p := range pauses {
+			if !p.Active(tx.Now()) {
+				expired = append(expired, p)
+			}
+		}
+		return err
+	})
+	if err != nil || len(needJobs) == 0 && len(expired) == 0 {
+		return ids, err
+	}
+	return ids, r.store.Update(func(tx *storage.Tx) error {
+		for _, id := range needJobs {
+			for _, kind := range []string{model.JobCheckInbox, model.JobCanary} {
+				if err := r.planAccountJob(tx, id, kind, tx.Now()); err != nil {
+					return err
+				}
+			}
+		}
+		for _, p := range expired {
+			if err := r.liftPause(tx, p, schedulerOrigin, "its time ran out"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// recoverLeases returns jobs whose lease ran out to the queue (all running
+// jobs at start). A send that was in flight keeps InFlight, so its next
+// claim reconciles with the site before anything is sent again.
+func (r *Runtime) recoverLeases(all bool) error {
+	return r.store.Update(func(tx *storage.Tx) error {
+		var stale []model.Job
+		var err error
+		if all {
+			err = tx.RunningJobs(func(j model.Job) bool { stale = append(stale, j); return true })
+		} else {
+			stale, err = tx.ExpiredLeases(tx.Now(), 100)
+		}
+		if err != nil {
+			return err
+		}
+		for _, j := range stale {
+			r.mu.Lock()
+			_, live := r.busy[j.AccountID]
+			r.mu.Unlock()
+			if live && !all {
+				continue // its worker is still on it; the lease catches up
+			}
+			if !j.InFlight {
+				if err := release(tx, j.AccountID, j.Reserved); err != nil {
+					return err
+				}
+			}
+			j.State, j.Due, j.LeaseUntil, j.Reserved = model.JobQueued, tx.Now(), time.Time{}, nil
+			j.LastError = "the worker stopped before finishing (lease expired)"
+			if err := tx.PutJob(j); err != nil {
+				return err
+			}
+			if _, err := tx.AppendEvent(jobEvent("job.recovered", j, map[string]any{"in_flight": j.InFlight})); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Janitor removes finished jobs older than the retention setting and
+// returns how many it removed.
+func (r *Runtime) Janitor() (int, error) {
+	total := 0
+	for {
+		n := 0
+		err := r.store.Update(func(tx *storage.Tx) error {
+			st, err := ReadSettings(tx)
+			if err != nil {
+				return err
+			}
+			n, err = tx.DeleteFinishedJobs(tx.Now().AddDate(0, 0, -st.JobRetentionDays), 1000)
+			return err
+		})
+		total += n
+		if err != nil || n < 1000 {
+			return total, err
+		}
+	}
+}

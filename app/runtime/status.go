@@ -1,0 +1,222 @@
+package runtime
+
+import (
+	"fmt"
+	"time"
+
+	"parley/app/model"
+	"parley/storage"
+)
+
+// AccountStatus is what an account is doing, or why it is idle, in plain
+// words, computed with the scheduler's own checks.
+type AccountStatus struct {
+	AccountID uint64 `json:"account_id"`
+	Name      string `json:"name"`
+	TimeZone  string `json:"time_zone"`
+	// State is "running" or a Block code (paused, quarantined,
+	// outside_hours, daily_limit, ..., nothing_due) or "ready".
+	State string    `json:"state"`
+	Text  string    `json:"text"`
+	Until time.Time `json:"until,omitzero"`
+	// Running is the job in progress, if any.
+	Running *model.Job `json:"running,omitempty"`
+	Queued  int        `json:"queued"`
+	Dead    int        `json:"dead"`
+	NextDue time.Time  `json:"next_due,omitzero"`
+	Usage   []Usage    `json:"usage"`
+}
+
+// Status is the whole runtime at a glance (GET /api/v1/status).
+type Status struct {
+	At              time.Time        `json:"at"`
+	Paused          *model.Pause     `json:"paused,omitempty"`
+	EnforceCeilings bool             `json:"enforce_ceilings"`
+	Accounts        []AccountStatus  `json:"accounts"`
+	Incidents       []model.Incident `json:"open_incidents"`
+	DeadLetters     int              `json:"dead_letters"`
+	CampaignPauses  []model.Pause    `json:"campaign_pauses,omitempty"`
+}
+
+// Status reports every active account's state and the open incidents.
+func (r *Runtime) Status() (Status, error) {
+	var s Status
+	r.mu.Lock()
+	busy := make(map[uint64]model.Job, len(r.busy))
+	for k, v := range r.busy {
+		busy[k] = v
+	}
+	r.mu.Unlock()
+	err := r.store.View(func(tx *storage.Tx) error {
+		now := tx.Now()
+		s.At = now
+		st, err := ReadSettings(tx)
+		if err != nil {
+			return err
+		}
+		s.EnforceCeilings = st.EnforceCeilings
+		if p, ok, err := tx.Pause(model.ScopeGlobal, 0); err != nil {
+			return err
+		} else if ok && p.Active(now) {
+			s.Paused = &p
+		}
+		pauses, err := tx.Pauses()
+		if err != nil {
+			return err
+		}
+		for _, p := range pauses {
+			if p.Scope == model.ScopeCampaign && p.Active(now) {
+				s.CampaignPauses = append(s.CampaignPauses, p)
+			}
+		}
+		accounts, err := tx.Accounts(false)
+		if err != nil {
+			return err
+		}
+		for _, a := range accounts {
+			as, err := accountStatus(tx, a, st, busy, now)
+			if err != nil {
+				return err
+			}
+			s.Accounts = append(s.Accounts, as)
+		}
+		if s.Incidents, err = tx.OpenIncidents(); err != nil {
+			return err
+		}
+		s.DeadLetters = tx.DeadJobCount()
+		return nil
+	})
+	return s, err
+}
+
+// AccountStatus reports one account.
+func (r *Runtime) AccountStatus(accountID uint64) (AccountStatus, error) {
+	s, err := r.Status()
+	if err != nil {
+		return AccountStatus{}, err
+	}
+	for _, a := range s.Accounts {
+		if a.AccountID == accountID {
+			return a, nil
+		}
+	}
+	return AccountStatus{}, model.Errorf(model.CodeNotFound, "account %d does not exist or is archived", accountID)
+}
+
+func accountStatus(tx *storage.Tx, a model.Account, st Settings, busy map[uint64]model.Job, now time.Time) (AccountStatus, error) {
+	as := AccountStatus{AccountID: a.ID, Name: a.Name, TimeZone: a.TimeZone, Usage: usage(tx, a, st, now),
+		Queued: tx.JobCount(a.ID, model.JobQueued), Dead: tx.JobCount(a.ID, model.JobDead), NextDue: tx.NextDue(a.ID)}
+	if j, ok := busy[a.ID]; ok {
+		as.State, as.Running = "running", &j
+		as.Text = "running job " + fmt.Sprint(j.ID) + " (" + describeJob(tx, j) + ")"
+		return as, nil
+	}
+	b, err := gate(tx, a, now)
+	if err != nil {
+		return as, err
+	}
+	if b == nil {
+		b, err = dueBlock(tx, a, st, now)
+		if err != nil {
+			return as, err
+		}
+	}
+	if b == nil {
+		as.State, as.Text = "ready", "ready: the next job starts within a few seconds"
+		return as, nil
+	}
+	as.State, as.Text, as.Until = b.Code, b.Reason, b.Until
+	return as, nil
+}
+
+// dueBlock says why none of the account's due jobs can run (nil when one
+// can), with the checks claim uses.
+func dueBlock(tx *storage.Tx, a model.Account, st Settings, now time.Time) (*Block, error) {
+	var first *Block
+	runnable := false
+	err := tx.DueJobs(a.ID, now, func(j model.Job) bool {
+		var c *model.Campaign
+		if j.CampaignID != 0 {
+			camp, err := tx.Campaign(j.CampaignID)
+			if err != nil {
+				return true
+			}
+			if b, _ := campaignOpen(tx, camp, now); b != nil {
+				first = firstOf(first, b)
+				return true
+			}
+			c = &camp
+		}
+		if _, b := checkBudget(tx, a, c, j.Kind, st, now); b != nil && !j.InFlight {
+			first = firstOf(first, b)
+			return true
+		}
+		runnable = true
+		return false
+	})
+	if err != nil || runnable {
+		return nil, err
+	}
+	if first != nil {
+		return first, nil
+	}
+	next := tx.NextDue(a.ID)
+	if next.IsZero() {
+		return &Block{Code: BlockNothingDue, Reason: "nothing due"}, nil
+	}
+	return &Block{Code: BlockNothingDue, Until: next, Reason: "waiting (next action in " + inWords(next.Sub(now)) + ")"}, nil
+}
+
+func firstOf(a, b *Block) *Block {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// describeJob names a job for people: "send_invite for Jane Doe".
+func describeJob(tx *storage.Tx, j model.Job) string {
+	if j.LeadID != 0 {
+		if l, err := tx.Lead(j.LeadID); err == nil {
+			return j.Kind + " for " + l.Name()
+		}
+	}
+	return j.Kind
+}
+
+// DescribeJob names a job for people.
+func (r *Runtime) DescribeJob(j model.Job) string {
+	var s string
+	r.store.View(func(tx *storage.Tx) error { s = describeJob(tx, j); return nil })
+	return s
+}
+
+// DeadLetters lists dead letters, newest first.
+func (r *Runtime) DeadLetters(before uint64, limit int) ([]model.Job, error) {
+	var out []model.Job
+	err := r.store.View(func(tx *storage.Tx) (err error) {
+		out, err = tx.DeadJobs(before, limit)
+		return err
+	})
+	return out, err
+}
+
+// Incident returns one incident.
+func (r *Runtime) Incident(id uint64) (model.Incident, error) {
+	var in model.Incident
+	err := r.store.View(func(tx *storage.Tx) (err error) {
+		in, err = tx.Incident(id)
+		return err
+	})
+	return in, err
+}
+
+// Incidents lists recent incidents, newest first.
+func (r *Runtime) Incidents(limit int) ([]model.Incident, error) {
+	var out []model.Incident
+	err := r.store.View(func(tx *storage.Tx) (err error) {
+		out, err = tx.RecentIncidents(limit)
+		return err
+	})
+	return out, err
+}

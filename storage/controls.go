@@ -1,0 +1,104 @@
+package storage
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"parley/app/model"
+)
+
+const controlVersion = 1
+
+func pauseKey(scope string, id uint64) []byte {
+	if scope == model.ScopeGlobal {
+		return []byte("pause:global")
+	}
+	return []byte("pause:" + scope + ":" + strconv.FormatUint(id, 10))
+}
+
+func quarantineKey(accountID uint64) []byte {
+	return []byte("quarantine:" + strconv.FormatUint(accountID, 10))
+}
+
+func paceKey(accountID uint64) []byte { return []byte("pace:" + strconv.FormatUint(accountID, 10)) }
+
+// Pause reads the pause of a scope (global: id 0) and whether there is one.
+func (t *Tx) Pause(scope string, id uint64) (model.Pause, bool, error) {
+	var p model.Pause
+	v := t.b.Bucket(bucketControls).Get(pauseKey(scope, id))
+	if v == nil {
+		return p, false, nil
+	}
+	_, err := decode(v, controlVersion, &p)
+	return p, err == nil, err
+}
+
+// PutPause stores a pause.
+func (t *Tx) PutPause(p model.Pause) error {
+	v, err := encode(controlVersion, p)
+	if err != nil {
+		return err
+	}
+	return t.b.Bucket(bucketControls).Put(pauseKey(p.Scope, p.ID), v)
+}
+
+// DeletePause lifts a pause.
+func (t *Tx) DeletePause(scope string, id uint64) error {
+	return t.b.Bucket(bucketControls).Delete(pauseKey(scope, id))
+}
+
+// Pauses lists every stored pause.
+func (t *Tx) Pauses() ([]model.Pause, error) {
+	var out []model.Pause
+	c := t.b.Bucket(bucketControls).Cursor()
+	prefix := []byte("pause:")
+	for k, v := c.Seek(prefix); k != nil && len(k) > len(prefix) && string(k[:len(prefix)]) == string(prefix); k, v = c.Next() {
+		var p model.Pause
+		if _, err := decode(v, controlVersion, &p); err != nil {
+			return nil, fmt.Errorf("storage: pause %s: %w", k, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Quarantine reads an account's quarantine and whether there is one.
+func (t *Tx) Quarantine(accountID uint64) (model.Quarantine, bool, error) {
+	var q model.Quarantine
+	v := t.b.Bucket(bucketControls).Get(quarantineKey(accountID))
+	if v == nil {
+		return q, false, nil
+	}
+	_, err := decode(v, controlVersion, &q)
+	return q, err == nil, err
+}
+
+// PutQuarantine stores a quarantine.
+func (t *Tx) PutQuarantine(q model.Quarantine) error {
+	v, err := encode(controlVersion, q)
+	if err != nil {
+		return err
+	}
+	return t.b.Bucket(bucketControls).Put(quarantineKey(q.AccountID), v)
+}
+
+// DeleteQuarantine lifts an account's quarantine.
+func (t *Tx) DeleteQuarantine(accountID uint64) error {
+	return t.b.Bucket(bucketControls).Delete(quarantineKey(accountID))
+}
+
+// NextActionAt is the earliest time the account may act again (the
+// randomised pause after its previous action); zero when it may act now.
+func (t *Tx) NextActionAt(accountID uint64) time.Time {
+	v := t.b.Bucket(bucketControls).Get(paceKey(accountID))
+	if len(v) != 8 {
+		return time.Time{}
+	}
+	return keyTime(v)
+}
+
+// SetNextActionAt stores the end of the account's pause between actions.
+func (t *Tx) SetNextActionAt(accountID uint64, at time.Time) error {
+	return t.b.Bucket(bucketControls).Put(paceKey(accountID), timeKey(at))
+}
