@@ -8,12 +8,14 @@
 //   - writers:   fsynced commit latency while a snapshot runs, with a bbolt
 //     contrast that has to grow its memory map during the snapshot;
 //   - coldstart: time from starting the real binary to /healthz answering;
-//   - memory:    anonymous resident memory idle and after a page-load burst.
+//   - memory:    anonymous resident memory idle and after a page-load burst;
+//   - leads:     import, search and the leads page at 100k leads;
+//   - queue:     job queue cycles/s against goqite on SQLite, 1 and 8 workers.
 //
 // Every speed figure is reported in absolute units and as a ratio against a
 // baseline measured in the same run. Run it from the repository root:
 //
-//	go run ./bench [-size MB] [-runs N] [-dir DIR] [-only snapshot,writers,coldstart,memory]
+//	go run ./bench [-size MB] [-runs N] [-dir DIR] [-queue-cycles N] [-only snapshot,writers,coldstart,memory,leads,queue]
 //
 // All sizes use decimal megabytes (1 MB = 1,000,000 bytes).
 package main
@@ -35,7 +37,7 @@ import (
 )
 
 // benchNames lists the benchmarks in the order they run.
-var benchNames = []string{"snapshot", "writers", "coldstart", "memory", "leads"}
+var benchNames = []string{"snapshot", "writers", "coldstart", "memory", "leads", "queue"}
 
 // config holds the parsed command line.
 type config struct {
@@ -44,6 +46,8 @@ type config struct {
 	runs       int
 	only       []string
 	cpuProfile string
+	// queueCycles is the number of queue cycles per measured run.
+	queueCycles int
 }
 
 // env is what every benchmark shares: the configuration, the work
@@ -66,6 +70,7 @@ var benches = map[string]benchFunc{
 	"coldstart": benchColdStart,
 	"memory":    benchMemory,
 	"leads":     benchLeads,
+	"queue":     benchQueue,
 }
 
 func main() {
@@ -99,6 +104,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&cfg.dir, "dir", "", "work directory (a new directory is created inside it and removed at the end; default under "+os.TempDir()+"); needs about 2.5x -size of free disk, about 3x during the writers contrast")
 	fs.IntVar(&cfg.runs, "runs", 3, "measured runs per figure (after one warm-up run); the median is reported")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (for go tool pprof)")
+	fs.IntVar(&cfg.queueCycles, "queue-cycles", 2000, "queue benchmark: cycles per run (1 worker runs them all; 8 workers run an eighth each)")
 	fs.StringVar(&only, "only", "", "comma-separated benchmarks to run: "+strings.Join(benchNames, ","))
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -108,6 +114,9 @@ func parseFlags(args []string) (config, error) {
 	}
 	if cfg.sizeMB < 1 {
 		return cfg, errors.New("-size must be at least 1")
+	}
+	if cfg.queueCycles < 1 {
+		return cfg, errors.New("-queue-cycles must be at least 1")
 	}
 	if cfg.runs < 1 {
 		return cfg, errors.New("-runs must be at least 1")
@@ -150,8 +159,9 @@ func run(ctx context.Context, cfg config, out io.Writer) (err error) {
 	progress("work directory %s", work)
 
 	e := &env{cfg: cfg, work: work, dbPath: filepath.Join(work, "parley.db")}
-	// The leads benchmark makes its own data; the others share a database.
-	if slices.ContainsFunc(cfg.only, func(n string) bool { return n != "leads" }) {
+	// The leads and queue benchmarks make their own data; the others share
+	// a database.
+	if slices.ContainsFunc(cfg.only, func(n string) bool { return n != "leads" && n != "queue" }) {
 		if e.db, err = generateDB(ctx, e.dbPath, int64(cfg.sizeMB)*1e6); err != nil {
 			return fmt.Errorf("generate database: %w", err)
 		}

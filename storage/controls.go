@@ -23,6 +23,25 @@ func quarantineKey(accountID uint64) []byte {
 
 func paceKey(accountID uint64) []byte { return []byte("pace:" + strconv.FormatUint(accountID, 10)) }
 
+func markKey(name string, accountID uint64) []byte {
+	return []byte("mark:" + name + ":" + strconv.FormatUint(accountID, 10))
+}
+
+// AccountMark is a time remembered for an account (e.g. "inbox", the
+// start of its last inbox check); zero when never set.
+func (t *Tx) AccountMark(name string, accountID uint64) time.Time {
+	v := t.b.Bucket(bucketControls).Get(markKey(name, accountID))
+	if len(v) != 8 {
+		return time.Time{}
+	}
+	return keyTime(v)
+}
+
+// SetAccountMark remembers a time for an account.
+func (t *Tx) SetAccountMark(name string, accountID uint64, at time.Time) error {
+	return t.b.Bucket(bucketControls).Put(markKey(name, accountID), timeKey(at))
+}
+
 // Pause reads the pause of a scope (global: id 0) and whether there is one.
 func (t *Tx) Pause(scope string, id uint64) (model.Pause, bool, error) {
 	var p model.Pause

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"time"
 
 	"parley/app/campaigns"
 	"parley/app/campaigns/sequence"
@@ -18,7 +19,12 @@ type claimed struct {
 	// reconcile: an earlier attempt was in flight when it was cut off, so
 	// the site is asked whether it went through before anything is sent.
 	reconcile bool
+	// since is where an inbox check starts reading.
+	since time.Time
 }
+
+// markInbox remembers when an account's inbox was last read.
+const markInbox = "inbox"
 
 // claimCandidates bounds the due jobs one claim looks through.
 const claimCandidates = 64
@@ -98,6 +104,12 @@ func (r *Runtime) tryClaim(tx *storage.Tx, a model.Account, j model.Job, st Sett
 		c = &camp
 	}
 	cl := &claimed{job: j, acct: a, reconcile: j.InFlight}
+	if j.Kind == model.JobCheckInbox {
+		cl.since = tx.AccountMark(markInbox, a.ID)
+		if cl.since.IsZero() {
+			cl.since = now.AddDate(0, 0, -7)
+		}
+	}
 	var counters []string
 	if !cl.reconcile { // a reconciliation checks before it spends anything
 		var b *Block

@@ -21,6 +21,8 @@ type result struct {
 	// resend: reconciliation found the send did not happen; queue it again.
 	resend  bool
 	replies []automation.Reply
+	// checkedAt is when an inbox check began reading.
+	checkedAt time.Time
 	broken  map[string]string
 }
 
@@ -29,6 +31,19 @@ func (r *Runtime) execute(ctx context.Context, cl *claimed) (result, error) {
 	s := automation.Session{AccountID: cl.acct.ID, Name: cl.acct.Name}
 	url := cl.lead.ProfileURL
 	now := r.clock.Now()
+	res, err := r.work(ctx, s, cl, url, now)
+	if res.outcome != nil {
+		// The outcome is for the step the job acted on (the sequence
+		// refuses an outcome for any other step).
+		res.outcome.Step = cl.job.Step
+		if cl.send.Action.Kind != "" {
+			res.outcome.Step = cl.send.Action.Step
+		}
+	}
+	return res, err
+}
+
+func (r *Runtime) work(ctx context.Context, s automation.Session, cl *claimed, url string, now time.Time) (result, error) {
 	res := result{touched: cl.job.Kind != model.JobAdvance}
 	switch cl.job.Kind {
 	case model.JobVisit:
@@ -82,11 +97,11 @@ func (r *Runtime) execute(ctx context.Context, cl *claimed) (result, error) {
 			res.text = cl.lead.Name() + " accepted the invite"
 		}
 	case model.JobCheckInbox:
-		replies, err := r.site.Inbox(ctx, s, now.Add(-2*r.opts.InboxEvery))
+		replies, err := r.site.Inbox(ctx, s, cl.since)
 		if err != nil {
 			return res, err
 		}
-		res.replies = replies
+		res.replies, res.checkedAt = replies, now
 		res.text = fmt.Sprintf("inbox checked: %d recent replies", len(replies))
 	case model.JobCanary:
 		rep, err := r.site.Canary(ctx, s)

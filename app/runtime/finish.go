@@ -79,7 +79,7 @@ func (r *Runtime) recordResult(tx *storage.Tx, cl *claimed, j model.Job, res res
 				return err
 			}
 			if act.Outcome != "" {
-				out = &sequence.Outcome{Kind: act.Outcome, At: act.At, Reason: act.Reason}
+				out = &sequence.Outcome{Kind: act.Outcome, At: act.At, Reason: act.Reason, Step: act.Step}
 			}
 		}
 		if out != nil {
@@ -87,12 +87,22 @@ func (r *Runtime) recordResult(tx *storage.Tx, cl *claimed, j model.Job, res res
 				if model.ErrorCode(err) != model.CodeConflict {
 					return err
 				}
-				r.log.Warn("outcome not recorded", "job", j.ID, "outcome", out.Kind, "error", err)
+				r.log.Error("outcome not recorded", "job", j.ID, "outcome", out.Kind, "error", err)
+				if model.IsSend(j.Kind) {
+					// Never send twice: a send the sequence cannot take in
+					// ends the lead's sequence instead of being planned again.
+					if err := exitLead(tx, j, "the "+j.Kind+" went out but could not be recorded: "+model.PublicMessage(err), schedulerOrigin); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		return r.PlanEnrolment(tx, j.CampaignID, j.LeadID)
 	case j.Kind == model.JobCheckInbox:
 		if err := r.recordReplies(tx, j.AccountID, res.replies); err != nil {
+			return err
+		}
+		if err := tx.SetAccountMark(markInbox, j.AccountID, res.checkedAt); err != nil {
 			return err
 		}
 		return r.planAccountJob(tx, j.AccountID, j.Kind, tx.Now().Add(r.opts.InboxEvery))
