@@ -23,7 +23,7 @@ type result struct {
 	replies []automation.Reply
 	// checkedAt is when an inbox check began reading.
 	checkedAt time.Time
-	broken  map[string]string
+	broken    map[string]string
 }
 
 // execute does a claimed job's work on the site. It touches no storage.
