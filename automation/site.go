@@ -86,6 +86,10 @@ type Error struct {
 	Msg    string
 	// RetryAfter, when set, is how long LinkedIn asked to wait.
 	RetryAfter time.Duration
+	// NotSent: a send failed before anything irreversible happened (the
+	// page never loaded, the button was never clicked), so it may be tried
+	// again without asking the site first whether it went out.
+	NotSent bool
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s (%s)", e.Action, e.Msg, e.Class) }
@@ -93,6 +97,23 @@ func (e *Error) Error() string { return fmt.Sprintf("%s: %s (%s)", e.Action, e.M
 // Errorf returns a classified error.
 func Errorf(class, action, format string, args ...any) *Error {
 	return &Error{Class: class, Action: action, Msg: fmt.Sprintf(format, args...)}
+}
+
+// NotSent reports whether err says a send certainly did not happen; any
+// other failure of a send leaves its fate unknown.
+func NotSent(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.NotSent
+}
+
+// Describe is an error from a Site in words for a person: the site's own
+// message for a classified error, a generic one otherwise.
+func Describe(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Msg != "" {
+		return e.Msg
+	}
+	return model.PublicMessage(err)
 }
 
 // ClassOf says how an error from a Site should be handled; unclassified

@@ -142,7 +142,9 @@ func (r *Runtime) tryClaim(tx *storage.Tx, a model.Account, j model.Job, st Sett
 		return nil, nil, err
 	}
 	j.State, j.Attempt, j.LeaseUntil, j.AttemptID = model.JobRunning, j.Attempt+1, now.Add(r.opts.Lease), newAttemptID()
-	j.Reserved = counters
+	if !cl.reconcile {
+		j.Reserved = counters // a reconciliation keeps what the lost attempt held
+	}
 	j.InFlight = model.IsSend(j.Kind)
 	if err := tx.PutJob(j); err != nil {
 		return nil, nil, err

@@ -33,8 +33,13 @@ func (r *Runtime) complete(cl *claimed, res result) error {
 		}
 		now := tx.Now()
 		if res.resend {
-			// Reconciliation showed the send never happened: queue it
-			// again as a plain send, which reserves its budget anew.
+			// Reconciliation showed the send never happened: give back
+			// what the lost attempt held and queue it again as a plain
+			// send, which reserves its budget anew.
+			if err := release(tx, j.AccountID, j.Reserved); err != nil {
+				return err
+			}
+			j.Reserved = nil
 			j.State, j.InFlight, j.Due, j.Result = model.JobQueued, false, now, res.text
 			j.LeaseUntil, j.Attempt = time.Time{}, max(j.Attempt-1, 0)
 			if err := tx.PutJob(j); err != nil {
@@ -195,14 +200,16 @@ func (r *Runtime) fail(cl *claimed, cause error) error {
 		if err != nil {
 			return err
 		}
-		// A send whose fate is unknown keeps its budget: it may have
-		// happened. Everything else gives it back.
-		if !j.InFlight {
+		// A send whose fate is unknown keeps its budget (it may have
+		// happened) and is reconciled before it is tried again. Everything
+		// else gives the budget back.
+		if !j.InFlight || automation.NotSent(cause) {
 			if err := release(tx, j.AccountID, j.Reserved); err != nil {
 				return err
 			}
+			j.Reserved, j.InFlight = nil, false
 		}
-		j.Reserved, j.LastError, j.ErrorClass, j.LeaseUntil = nil, model.PublicMessage(cause), class, time.Time{}
+		j.LastError, j.ErrorClass, j.LeaseUntil = automation.Describe(cause), class, time.Time{}
 		if err := countStat(tx, j, "fail"); err != nil {
 			return err
 		}

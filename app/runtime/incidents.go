@@ -47,25 +47,27 @@ func (r *Runtime) quarantineForSite(tx *storage.Tx, a model.Account, class, why 
 	}
 	sev, kind := model.Sev2, "account_challenge"
 	title := fmt.Sprintf("%s met a LinkedIn checkpoint and was quarantined: %s", a.Name, why)
+	var others []uint64
 	login := class == model.ErrClassLogin
 	if login {
 		kind = "login_needed"
 		title = fmt.Sprintf("%s is signed out of LinkedIn and was quarantined: %s", a.Name, why)
-	} else if others, err := recentChallenges(tx, a.ID, tx.Now().Add(-24*time.Hour)); err != nil {
-		return err
-	} else if len(others) > 0 {
-		sev = model.Sev1
-		title = fmt.Sprintf("LinkedIn challenged %d accounts within a day (%s and others); they are quarantined", len(others)+1, a.Name)
-	}
-	in, err := r.openIncident(tx, sev, kind, a.ID, title)
-	if err != nil {
-		return err
-	}
-	if in.Severity != sev && sev == model.Sev1 {
-		in.Severity = sev
-		if err := tx.PutIncident(in); err != nil {
+	} else {
+		var err error
+		if others, err = recentChallenges(tx, a.ID, tx.Now().Add(-24*time.Hour)); err != nil {
 			return err
 		}
+	}
+	var in model.Incident
+	var err error
+	if len(others) > 0 {
+		sev = model.Sev1
+		in, err = r.escalateChallenge(tx, a, others, why)
+	} else {
+		in, err = r.openIncident(tx, sev, kind, a.ID, title)
+	}
+	if err != nil {
+		return err
 	}
 	q := model.Quarantine{AccountID: a.ID, Reason: why, By: model.ActorScheduler, At: tx.Now(), IncidentID: in.ID, LoginNeeded: login}
 	if err := tx.PutQuarantine(q); err != nil {
@@ -78,6 +80,48 @@ func (r *Runtime) quarantineForSite(tx *storage.Tx, a model.Account, class, why 
 	}
 	return audit(tx, schedulerOrigin, "control", "account_quarantined", fmt.Sprintf("account:%d", a.ID),
 		map[string]string{"reason": why, "incident": fmt.Sprint(in.ID), "severity": sev})
+}
+
+// escalateChallenge makes a challenge on a second account one SEV-1
+// incident: the open challenge incident of the other accounts grows to
+// include this one and is raised to SEV-1, or a new one names them all.
+func (r *Runtime) escalateChallenge(tx *storage.Tx, a model.Account, others []uint64, why string) (model.Incident, error) {
+	now := tx.Now()
+	open, err := tx.OpenIncidents()
+	if err != nil {
+		return model.Incident{}, err
+	}
+	ids := append([]uint64{a.ID}, others...)
+	title := fmt.Sprintf("LinkedIn challenged %d accounts within a day; they are quarantined", len(ids))
+	for _, in := range open {
+		if in.Kind != "account_challenge" || !slices.ContainsFunc(in.AccountIDs, func(id uint64) bool { return slices.Contains(ids, id) }) {
+			continue
+		}
+		for _, id := range ids {
+			if !slices.Contains(in.AccountIDs, id) {
+				in.AccountIDs = append(in.AccountIDs, id)
+			}
+		}
+		what := fmt.Sprintf("%s was challenged too (%s)", a.Name, why)
+		if in.Severity != model.Sev1 {
+			what += "; raised to SEV-1"
+		}
+		in.Severity, in.Title, in.UpdatedAt = model.Sev1, title, now
+		in.Timeline = append(in.Timeline, model.IncidentEntry{At: now, By: model.ActorScheduler, What: what})
+		if err := tx.PutIncident(in); err != nil {
+			return in, err
+		}
+		e := event("incident.escalated", schedulerOrigin, map[string]any{"incident": in.ID, "severity": in.Severity, "account": a.ID})
+		e.Subject = fmt.Sprintf("incident:%d", in.ID)
+		_, err := tx.AppendEvent(e)
+		return in, err
+	}
+	in, err := r.openIncident(tx, model.Sev1, "account_challenge", a.ID, title)
+	if err != nil {
+		return in, err
+	}
+	in.AccountIDs = ids
+	return in, tx.PutIncident(in)
 }
 
 // recentChallenges lists other accounts quarantined by a challenge since.

@@ -253,11 +253,14 @@ func (r *Runtime) recoverLeases(all bool) error {
 				continue // its worker is still on it; the lease catches up
 			}
 			if !j.InFlight {
+				// An in-flight send keeps its reservation until
+				// reconciliation says whether it went out.
 				if err := release(tx, j.AccountID, j.Reserved); err != nil {
 					return err
 				}
+				j.Reserved = nil
 			}
-			j.State, j.Due, j.LeaseUntil, j.Reserved = model.JobQueued, tx.Now(), time.Time{}, nil
+			j.State, j.Due, j.LeaseUntil = model.JobQueued, tx.Now(), time.Time{}
 			j.LastError = "the worker stopped before finishing (lease expired)"
 			if err := tx.PutJob(j); err != nil {
 				return err

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"parley/app/model"
@@ -25,6 +26,9 @@ type AccountStatus struct {
 	Dead    int        `json:"dead"`
 	NextDue time.Time  `json:"next_due,omitzero"`
 	Usage   []Usage    `json:"usage"`
+	// Held says what holds back some of its due jobs while others run
+	// (a paused campaign, a used-up invite budget).
+	Held []string `json:"held,omitempty"`
 }
 
 // Status is the whole runtime at a glance (GET /api/v1/status).
@@ -115,10 +119,16 @@ func accountStatus(tx *storage.Tx, a model.Account, st Settings, busy map[uint64
 	if err != nil {
 		return as, err
 	}
-	if b == nil {
-		b, err = dueBlock(tx, a, st, now)
+	if b == nil || b.Code == BlockPacing {
+		// Pacing is the shortest of waits: a limit, a paused campaign or an
+		// empty queue is the better answer to "why is it idle?".
+		due, held, err := dueBlock(tx, a, st, now)
+		as.Held = held
 		if err != nil {
 			return as, err
+		}
+		if b == nil || due != nil && (due.Code != BlockNothingDue || due.Until.IsZero() || due.Until.After(b.Until)) {
+			b = due
 		}
 	}
 	if b == nil {
@@ -131,10 +141,19 @@ func accountStatus(tx *storage.Tx, a model.Account, st Settings, busy map[uint64
 
 // dueBlock says why none of the account's due jobs can run (nil when one
 // can), with the checks claim uses.
-func dueBlock(tx *storage.Tx, a model.Account, st Settings, now time.Time) (*Block, error) {
+func dueBlock(tx *storage.Tx, a model.Account, st Settings, now time.Time) (*Block, []string, error) {
 	var first *Block
+	var held []string
+	note := func(b *Block) {
+		first = firstOf(first, b)
+		if !slices.Contains(held, b.Reason) && len(held) < 5 {
+			held = append(held, b.Reason)
+		}
+	}
 	runnable := false
+	scanned := 0
 	err := tx.DueJobs(a.ID, now, func(j model.Job) bool {
+		scanned++
 		var c *model.Campaign
 		if j.CampaignID != 0 {
 			camp, err := tx.Campaign(j.CampaignID)
@@ -142,29 +161,33 @@ func dueBlock(tx *storage.Tx, a model.Account, st Settings, now time.Time) (*Blo
 				return true
 			}
 			if b, _ := campaignOpen(tx, camp, now); b != nil {
-				first = firstOf(first, b)
-				return true
+				note(b)
+				return scanned < claimCandidates
 			}
 			c = &camp
 		}
 		if _, b := checkBudget(tx, a, c, j.Kind, st, now); b != nil && !j.InFlight {
-			first = firstOf(first, b)
-			return true
+			note(b)
+			return scanned < claimCandidates
 		}
 		runnable = true
-		return false
+		return scanned < claimCandidates
 	})
 	if err != nil || runnable {
-		return nil, err
+		return nil, held, err
 	}
 	if first != nil {
-		return first, nil
+		return first, held, nil
 	}
 	next := tx.NextDue(a.ID)
 	if next.IsZero() {
-		return &Block{Code: BlockNothingDue, Reason: "nothing due"}, nil
+		return &Block{Code: BlockNothingDue, Reason: "nothing due"}, nil, nil
 	}
-	return &Block{Code: BlockNothingDue, Until: next, Reason: "waiting (next action in " + inWords(next.Sub(now)) + ")"}, nil
+	if !next.After(now) {
+		// Only jobs further down the queue than a claim looks are due.
+		return nil, held, nil
+	}
+	return &Block{Code: BlockNothingDue, Until: next, Reason: "waiting (next action in " + inWords(next.Sub(now)) + ")"}, nil, nil
 }
 
 func firstOf(a, b *Block) *Block {

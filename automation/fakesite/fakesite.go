@@ -125,7 +125,8 @@ func (s *Site) record(c Call) error {
 
 // FailNext makes the next calls of action (visit, invite, connection,
 // message, message_sent, withdraw, inbox, canary) for the account fail
-// with errs, one per call. Account 0 means any account.
+// with errs, one per call. Account 0 means any account. "invite_after"
+// fails an invite after it was sent, as a timeout would.
 func (s *Site) FailNext(accountID uint64, action string, errs ...error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -141,6 +142,17 @@ func (s *Site) scripted(accountID uint64, action string) error {
 		}
 	}
 	return nil
+}
+
+// notSent marks a scripted failure that happens before a send as one that
+// certainly sent nothing, as a careful driver reports it.
+func notSent(err error) error {
+	if e, ok := err.(*automation.Error); ok {
+		c := *e
+		c.NotSent = true
+		return &c
+	}
+	return err
 }
 
 // Connect makes the lead a connection of the account (an accepted invite
@@ -195,7 +207,7 @@ func (s *Site) SendInvite(ctx context.Context, ss automation.Session, profile, n
 	s.mu.Lock()
 	if err := s.scripted(ss.AccountID, "invite"); err != nil {
 		s.mu.Unlock()
-		return automation.InviteResult{}, err
+		return automation.InviteResult{}, notSent(err)
 	}
 	k := key{ss.AccountID, profile}
 	switch s.conn[k] {
@@ -208,6 +220,11 @@ func (s *Site) SendInvite(ctx context.Context, ss automation.Session, profile, n
 	}
 	c := Call{Action: "invite", AccountID: ss.AccountID, Profile: profile, Text: note}
 	err := s.record(c)
+	if err == nil {
+		// "invite_after": the invite went out, then the call failed (a
+		// timeout while the page confirmed it).
+		err = s.scripted(ss.AccountID, "invite_after")
+	}
 	after := s.AfterSend
 	s.mu.Unlock()
 	if err != nil {
@@ -237,7 +254,7 @@ func (s *Site) SendMessage(ctx context.Context, ss automation.Session, profile, 
 	s.mu.Lock()
 	if err := s.scripted(ss.AccountID, "message"); err != nil {
 		s.mu.Unlock()
-		return err
+		return notSent(err)
 	}
 	if s.conn[key{ss.AccountID, profile}] != automation.ConnConnected {
 		s.mu.Unlock()

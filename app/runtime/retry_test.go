@@ -1,0 +1,164 @@
+package runtime
+
+import (
+	"testing"
+	"time"
+
+	"parley/app/model"
+	"parley/storage"
+)
+
+// TestDeadLetterAfterRetryBudget: transient failures back off and retry;
+// after MaxAttempts the job is a dead letter with its reason, the budget
+// is given back each time, and a person's retry sends it once.
+func TestDeadLetterAfterRetryBudget(t *testing.T) {
+	s := newSim(t, Options{}, always("A", 1))
+	a := s.accounts[0]
+	fail := siteErr(model.ErrClassTransient, "invite")
+	s.site.FailNext(a.ID, "invite", fail, fail, fail, fail, fail)
+	job := func() model.Job {
+		var j model.Job
+		s.store.View(func(tx *storage.Tx) error {
+			id, _ := tx.JobKey(storage.EnrolmentJobKey(s.campaigns[a.ID].ID, s.leads[a.ID][0].ID))
+			j, _ = tx.Job(id)
+			return nil
+		})
+		return j
+	}
+	// Each failure moves the job's due time by its backoff; the account's
+	// other jobs (inbox, canary) and its pacing share the rounds, so run
+	// rounds until the next attempt has happened.
+	var dues []time.Duration
+	for attempt := 1; attempt <= 5; attempt++ {
+		for range 20 {
+			before := s.clock.Now()
+			s.round()
+			j := job()
+			if j.Attempt == attempt && j.State != model.JobRunning {
+				if j.State == model.JobQueued {
+					if j.InFlight || j.ErrorClass != model.ErrClassTransient || j.LastError != "scripted transient failure" {
+						t.Fatalf("after attempt %d: %+v; want a queued retry that is not in flight, with the site's reason", attempt, j)
+					}
+					dues = append(dues, j.Due.Sub(before))
+				}
+				break
+			}
+			s.clock.Advance(5 * time.Minute)
+		}
+		if j := job(); j.State == model.JobQueued {
+			s.clock.Set(j.Due)
+		}
+	}
+	if len(dues) != 4 {
+		t.Fatalf("retries = %d (%v); want 4 before the 5th failure dead-letters it", len(dues), dues)
+	}
+	for i := 1; i < len(dues); i++ {
+		if dues[i] <= dues[i-1] {
+			t.Errorf("backoff did not grow: %v", dues)
+		}
+	}
+	dead, _ := s.rt.DeadLetters(0, 10)
+	if len(dead) != 1 || dead[0].Attempt != 5 || dead[0].ErrorClass != model.ErrClassTransient || dead[0].LastError == "" {
+		t.Fatalf("dead letters = %+v", dead)
+	}
+	s.store.View(func(tx *storage.Tx) error {
+		if n := tx.AccountUsage(a.ID, "invites:d:"+s.clock.Now().Format("2006-01-02")); n != 0 {
+			t.Errorf("failed invites still hold %d of the budget", n)
+		}
+		return nil
+	})
+	if s.invitesBy(a.ID) != 0 {
+		t.Fatal("a failed invite reached the site")
+	}
+	// The dead letter holds the lead: no new job is planned around it.
+	s.clock.Advance(time.Hour)
+	s.round()
+	if s.invitesBy(a.ID) != 0 {
+		t.Fatal("a dead letter was planned again")
+	}
+	if err := s.rt.RetryJob(dead[0].ID, operator); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.rt.RetryJob(dead[0].ID, operator); model.ErrorCode(err) != model.CodeConflict {
+		t.Fatalf("a second retry = %v; want a conflict", err)
+	}
+	s.clock.Advance(time.Minute)
+	s.round()
+	if s.invitesBy(a.ID) != 1 {
+		t.Fatalf("after the retry %d invites went out; want 1", s.invitesBy(a.ID))
+	}
+	if len(s.audits("job_retried")) != 1 {
+		t.Error("the retry was not audited")
+	}
+}
+
+// TestAmbiguousSendIsReconciledNotRepeated: the site took the invite but
+// the call failed; the retry asks the site first and records the invite
+// without sending it again.
+func TestAmbiguousSendIsReconciledNotRepeated(t *testing.T) {
+	s := newSim(t, Options{}, always("A", 1))
+	a := s.accounts[0]
+	l := s.leads[a.ID][0]
+	s.site.FailNext(a.ID, "invite_after", siteErr(model.ErrClassTransient, "invite"))
+	// The retry shares the account's turns with its inbox check and
+	// canary, so give it an hour of rounds.
+	s.run(time.Hour, 10*time.Minute, nil)
+	if n := s.invitesBy(a.ID); n != 1 {
+		t.Fatalf("the site received %d invites; want exactly 1", n)
+	}
+	if st := s.lead(l.ID).State; st != model.LeadInvited {
+		t.Fatalf("lead is %s; want invited (recorded on reconciliation)", st)
+	}
+	// The unknown-fate send kept its budget; nothing was counted twice
+	// beyond that one conservative unit.
+	s.store.View(func(tx *storage.Tx) error {
+		if n := tx.AccountUsage(a.ID, "invites:d:"+s.clock.Now().Format("2006-01-02")); n != 1 {
+			t.Errorf("invite budget used = %d; want 1", n)
+		}
+		return nil
+	})
+}
+
+// TestChallengeQuarantinesAndKeepsTheJob: a checkpoint stops the account,
+// opens an incident, and the lead's job waits (no attempt spent) until a
+// person lifts the quarantine.
+func TestChallengeQuarantinesAndKeepsTheJob(t *testing.T) {
+	s := newSim(t, Options{}, always("A", 1), always("B", 1))
+	a, b := s.accounts[0], s.accounts[1]
+	s.site.FailNext(a.ID, "invite", siteErr(model.ErrClassChallenge, "invite"))
+	s.site.FailNext(b.ID, "invite", siteErr(model.ErrClassChallenge, "invite"))
+	s.round()
+	st := s.status(a.ID)
+	if st.State != BlockQuarantined {
+		t.Fatalf("A = %+v; want quarantined", st)
+	}
+	s.store.View(func(tx *storage.Tx) error {
+		open, _ := tx.OpenIncidents()
+		if len(open) != 1 || open[0].Severity != model.Sev1 || len(open[0].AccountIDs) == 0 {
+			t.Errorf("incidents = %+v; want one SEV-1 (two accounts challenged within a day)", open)
+		}
+		return nil
+	})
+	if len(s.audits("account_quarantined")) != 2 {
+		t.Errorf("quarantines audited: %d; want 2", len(s.audits("account_quarantined")))
+	}
+	if err := s.rt.Unquarantine(a.ID, operator); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Advance(10 * time.Minute)
+	s.round()
+	if s.invitesBy(a.ID) != 1 || s.invitesBy(b.ID) != 0 {
+		t.Fatalf("after lifting A: A sent %d, B (still quarantined) %d", s.invitesBy(a.ID), s.invitesBy(b.ID))
+	}
+	in, _ := s.rt.Incidents(10)
+	if _, err := s.rt.ResolveIncident(in[0].ID, "", operator); model.ErrorCode(err) != model.CodeInvalid {
+		t.Fatalf("resolving without a note = %v; want invalid", err)
+	}
+	got, err := s.rt.ResolveIncident(in[0].ID, "checked both accounts by hand", operator)
+	if err != nil || got.State != model.IncidentResolved || len(got.Timeline) < 2 {
+		t.Fatalf("ResolveIncident = %+v, %v", got, err)
+	}
+	if len(s.audits("incident_resolved")) != 1 {
+		t.Error("resolving was not audited")
+	}
+}
