@@ -51,7 +51,9 @@ func TestWhyIdle(t *testing.T) {
 			}
 		}, BlockQuarantined, "quarantined because a warning banner on LinkedIn"},
 		{"login needed", func(s *sim, a model.Account) {
-			s.store.Update(func(tx *storage.Tx) error { return s.rt.quarantineForSite(tx, a, model.ErrClassLogin, "the sign-in page appeared") })
+			s.store.Update(func(tx *storage.Tx) error {
+				return s.rt.quarantineForSite(tx, a, model.ErrClassLogin, "the sign-in page appeared")
+			})
 		}, BlockLogin, "login needed: the sign-in page appeared"},
 		{"nothing due", func(s *sim, a model.Account) {
 			if _, _, err := s.svc.SetCampaignState(s.campaigns[a.ID].ID, model.CampaignCompleted, operator); err != nil {
