@@ -22,6 +22,7 @@ import (
 	"parley/app/live"
 	"parley/app/logging"
 	"parley/app/model"
+	"parley/app/runtime"
 	"parley/app/security"
 	"parley/app/web"
 	"parley/storage"
@@ -107,9 +108,20 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 		Version: env.Version, StartedAt: started,
 	}
 
+	// No LinkedIn driver is installed yet: the runtime plans and queues
+	// work and every account says it is waiting for a browser.
+	rt := runtime.New(runtime.Options{
+		Store: store, Clock: clock, Logger: log.With("service", "runtime"),
+		MaxJobsPerRun: cfg.AccountMaxJobsPerRun, Concurrency: cfg.RuntimeConcurrency,
+	})
 	bk, err := backups.New(backups.Options{
 		Store: store, Paths: cfg.Paths, Clock: clock, Logger: log.With("service", "backups"),
 		Interval: cfg.BackupInterval, Keep: cfg.BackupKeep,
+		OnFailure: func(run model.BackupRun) {
+			if err := rt.BackupFailed(run.Error); err != nil {
+				log.Error("cannot open an incident for a failed backup", "error", err)
+			}
+		},
 	})
 	if err != nil {
 		return err
@@ -131,7 +143,7 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	checker := &integrity.Checker{Store: store, Clock: clock, Logger: log.With("service", "integrity"), Delay: 5 * time.Second}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
 	webSrv, err := web.New(web.Options{
-		Store: store, Backups: bk, Integrity: checker.Result, Security: sec, Accounts: accounts.New(store), Campaigns: leads, Imports: imports, Hub: hub, Logger: log.With("service", "http"), Clock: clock,
+		Store: store, Backups: bk, Integrity: checker.Result, Security: sec, Accounts: accounts.New(store), Campaigns: leads, Imports: imports, Runtime: rt, Hub: hub, Logger: log.With("service", "http"), Clock: clock,
 		Config: cfg, Version: env.Version, StartedAt: started, ListenHost: host,
 	})
 	if err != nil {
@@ -183,6 +195,7 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 		{"retention", func(ctx context.Context) error {
 			return leads.ServeRetention(ctx, clock, log.With("service", "retention"))
 		}},
+		{"runtime", rt.Serve},
 		{"live", hub.Serve},
 		{"control", func(ctx context.Context) error { return ctl.Serve(ctx, ctlLn) }},
 		{"http", func(ctx context.Context) error { return webSrv.Serve(ctx, ln, cfg.ShutdownTimeout) }},

@@ -38,6 +38,9 @@ type Options struct {
 	// RetryDelay is the wait after a failed scheduled backup (default 30
 	// minutes, never more than Interval).
 	RetryDelay time.Duration
+	// OnFailure, when set, is told about every failed backup (the runtime
+	// opens an incident for it).
+	OnFailure func(run model.BackupRun)
 }
 
 // Service runs backups. One backup runs at a time.
@@ -110,6 +113,9 @@ func (s *Service) Run(ctx context.Context, req Request) (model.BackupRun, error)
 		s.o.Logger.Error("backup failed", "run", run.ID, "trigger", run.Trigger, "error", snapErr)
 		if run.ID, err = s.finish(run, req, model.EventBackupFailed); err != nil {
 			s.o.Logger.Error("backup failure could not be recorded", "error", err)
+		}
+		if s.o.OnFailure != nil {
+			s.o.OnFailure(run)
 		}
 		return run, model.Wrap(model.CodeUnavailable, snapErr, "the backup failed: %s", run.Error)
 	}

@@ -36,6 +36,11 @@ type Config struct {
 
 	ShutdownTimeout time.Duration
 
+	// Runtime: jobs one account may run per scheduler round, and how many
+	// accounts act at once.
+	AccountMaxJobsPerRun int
+	RuntimeConcurrency   int
+
 	// Security.
 	SessionIdle    time.Duration
 	SessionMaxAge  time.Duration
@@ -106,6 +111,12 @@ func Settings() []Setting {
 		{Env: "PARLEY_BACKUP_KEEP", Default: "14",
 			Help:  "snapshots to keep in backups/ (older ones are deleted)",
 			apply: intIn(1, 10000, func(c *Config, n int) { c.BackupKeep = n })},
+		{Env: "PARLEY_ACCOUNT_MAX_JOBS_PER_RUN", Default: "60",
+			Help:  "jobs one account may run in one scheduler round before the next account's turn (fairness)",
+			apply: intIn(1, 1000, func(c *Config, n int) { c.AccountMaxJobsPerRun = n })},
+		{Env: "PARLEY_RUNTIME_CONCURRENCY", Default: "2",
+			Help:  "LinkedIn accounts that act at the same time (each drives its own browser context)",
+			apply: intIn(1, 16, func(c *Config, n int) { c.RuntimeConcurrency = n })},
 		{Env: "PARLEY_SESSION_IDLE_TIMEOUT", Default: "30m",
 			Help:  "sign out a dashboard session after this long without a request",
 			apply: durationIn(time.Minute, 24*time.Hour, func(c *Config, d time.Duration) { c.SessionIdle = d })},

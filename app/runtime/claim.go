@@ -32,6 +32,9 @@ const claimCandidates = 64
 // claim takes the account's next runnable job under a lease, reserving its
 // budget in the same transaction. With no job it says why.
 func (r *Runtime) claim(accountID uint64) (*claimed, *Block, error) {
+	if r.site == nil {
+		return nil, noBrowser, nil
+	}
 	var cl *claimed
 	var block *Block
 	err := r.store.Update(func(tx *storage.Tx) error {

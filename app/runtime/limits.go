@@ -82,7 +82,12 @@ const (
 	BlockCampaignOff = "campaign_paused"
 	BlockPacing      = "pacing"
 	BlockNothingDue  = "nothing_due"
+	BlockNoBrowser   = "no_browser"
 )
+
+// noBrowser is why nothing runs when no LinkedIn driver is installed.
+var noBrowser = &Block{Code: BlockNoBrowser,
+	Reason: "waiting for a browser: no LinkedIn browser driver is set up on this computer, so jobs wait in the queue"}
 
 // dailyLimit is an account's limit for an action today: its own setting,
 // lowered by the warm-up ramp and by the compliance ceiling while it is

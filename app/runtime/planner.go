@@ -29,8 +29,16 @@ func (r *Runtime) PlanEnrolment(tx *storage.Tx, campaignID, leadID uint64) error
 			// holds the lead until a person retries or cancels it.
 			return nil
 		case model.JobQueued:
+			if j.InFlight {
+				// A send of unknown fate is reconciled as it is before
+				// anything else is planned for the lead.
+				return nil
+			}
 			if kind == "" {
 				return r.dropJob(tx, j, key)
+			}
+			if j.Attempt > 0 && j.Kind == kind && j.Due.After(due) {
+				due = j.Due // a retry keeps its backoff
 			}
 			if j.Kind == kind && j.Due.Equal(due) && j.Step == step && j.AccountID == accountID {
 				return nil

@@ -19,6 +19,9 @@ func (r *Runtime) Serve(ctx context.Context) error {
 	if err := r.recoverLeases(true); err != nil {
 		return err
 	}
+	if err := r.planAll(); err != nil {
+		return err
+	}
 	janitorAt := time.Time{}
 	for {
 		if err := r.Round(ctx); err != nil && ctx.Err() == nil {
@@ -40,6 +43,27 @@ func (r *Runtime) Serve(ctx context.Context) error {
 		case <-r.wake:
 		}
 	}
+}
+
+// planAll makes sure every enrolment of a running campaign has its job
+// (enrolments made before the queue existed, or by an older version).
+// Planning is idempotent: an enrolment keeps the job it has.
+func (r *Runtime) planAll() error {
+	return r.store.Update(func(tx *storage.Tx) error {
+		cs, err := tx.Campaigns()
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if c.State != model.CampaignActive {
+				continue
+			}
+			if err := r.PlanCampaign(tx, c.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Round gives every account that may act one turn, least recently served
@@ -92,6 +116,9 @@ func (r *Runtime) Round(ctx context.Context) error {
 
 // mayAct is a cheap read-only look before a turn takes a write lock.
 func (r *Runtime) mayAct(accountID uint64) bool {
+	if r.site == nil {
+		return false
+	}
 	ok := false
 	r.store.View(func(tx *storage.Tx) error {
 		a, err := tx.Account(accountID)

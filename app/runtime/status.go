@@ -82,6 +82,9 @@ func (r *Runtime) Status() (Status, error) {
 			if err != nil {
 				return err
 			}
+			if r.site == nil && as.State == "ready" {
+				as.State, as.Text = noBrowser.Code, noBrowser.Reason
+			}
 			s.Accounts = append(s.Accounts, as)
 		}
 		if s.Incidents, err = tx.OpenIncidents(); err != nil {

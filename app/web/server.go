@@ -22,6 +22,7 @@ import (
 	"parley/app/integrity"
 	"parley/app/live"
 	"parley/app/model"
+	"parley/app/runtime"
 	"parley/app/security"
 	"parley/assets"
 	"parley/storage"
@@ -42,6 +43,7 @@ type Options struct {
 	Accounts  *accounts.Service
 	Campaigns *campaigns.Service
 	Imports   *campaigns.Runner
+	Runtime   *runtime.Runtime
 	Hub       *live.Hub
 	Logger    *slog.Logger
 	Clock     model.Clock
