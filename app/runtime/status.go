@@ -29,6 +29,10 @@ type AccountStatus struct {
 	// Held says what holds back some of its due jobs while others run
 	// (a paused campaign, a used-up invite budget).
 	Held []string `json:"held,omitempty"`
+	// Health is the level of the account's current hour (GREEN, YELLOW,
+	// RED; empty before the first snapshot) and the rule that set it.
+	Health     string `json:"health,omitempty"`
+	HealthRule string `json:"health_rule,omitempty"`
 }
 
 // Status is the whole runtime at a glance (GET /api/v1/status).
