@@ -42,6 +42,21 @@ func (t *Tx) SetAccountMark(name string, accountID uint64, at time.Time) error {
 	return t.b.Bucket(bucketControls).Put(markKey(name, accountID), timeKey(at))
 }
 
+func noteKey(name string, accountID uint64) []byte {
+	return []byte("note:" + name + ":" + strconv.FormatUint(accountID, 10))
+}
+
+// AccountNote is a short value remembered for an account (e.g. "health",
+// the last health level announced); empty when never set.
+func (t *Tx) AccountNote(name string, accountID uint64) string {
+	return string(t.b.Bucket(bucketControls).Get(noteKey(name, accountID)))
+}
+
+// SetAccountNote remembers a short value for an account.
+func (t *Tx) SetAccountNote(name string, accountID uint64, v string) error {
+	return t.b.Bucket(bucketControls).Put(noteKey(name, accountID), []byte(v))
+}
+
 // Pause reads the pause of a scope (global: id 0) and whether there is one.
 func (t *Tx) Pause(scope string, id uint64) (model.Pause, bool, error) {
 	var p model.Pause

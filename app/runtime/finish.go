@@ -88,7 +88,11 @@ func (r *Runtime) recordResult(tx *storage.Tx, cl *claimed, j model.Job, res res
 			}
 		}
 		if out != nil {
-			if _, err := campaigns.RecordOutcomeTx(tx, j.CampaignID, j.LeadID, *out, schedulerOrigin); err != nil {
+			_, err := campaigns.RecordOutcomeTx(tx, j.CampaignID, j.LeadID, *out, schedulerOrigin)
+			if err == nil {
+				err = bump(tx, j.AccountID, outcomeStat(out.Kind))
+			}
+			if err != nil {
 				if model.ErrorCode(err) != model.CodeConflict {
 					return err
 				}
@@ -145,7 +149,11 @@ func (r *Runtime) recordReplies(tx *storage.Tx, accountID uint64, replies []auto
 			if e.AccountID != accountID || e.Status != model.EnrolActive {
 				continue
 			}
-			if _, err := campaigns.RecordOutcomeTx(tx, e.CampaignID, l.ID, sequence.Outcome{Kind: sequence.Replied, At: rep.At}, schedulerOrigin); err != nil && model.ErrorCode(err) != model.CodeConflict {
+			_, err := campaigns.RecordOutcomeTx(tx, e.CampaignID, l.ID, sequence.Outcome{Kind: sequence.Replied, At: rep.At}, schedulerOrigin)
+			if err == nil {
+				err = bump(tx, accountID, outcomeStat(sequence.Replied))
+			}
+			if err != nil && model.ErrorCode(err) != model.CodeConflict {
 				return err
 			}
 		}
@@ -286,11 +294,6 @@ func (r *Runtime) deadLetter(tx *storage.Tx, j model.Job) error {
 	return r.deadLetterBurst(tx, j)
 }
 
-// statKey names an account's hourly counter of finished attempts.
-func statKey(hour time.Time, kind, how string) string {
-	return "stat:" + hour.UTC().Format("2006-01-02T15") + ":" + kind + ":" + how
-}
-
 func countStat(tx *storage.Tx, j model.Job, how string) error {
-	return tx.AddAccountUsage(j.AccountID, statKey(tx.Now(), j.Kind, how), 1)
+	return bump(tx, j.AccountID, j.Kind+":"+how)
 }

@@ -69,6 +69,11 @@ func (r *Runtime) quarantineForSite(tx *storage.Tx, a model.Account, class, why 
 	if err != nil {
 		return err
 	}
+	if !login {
+		if err := bump(tx, a.ID, statChallenge); err != nil {
+			return err
+		}
+	}
 	q := model.Quarantine{AccountID: a.ID, Reason: why, By: model.ActorScheduler, At: tx.Now(), IncidentID: in.ID, LoginNeeded: login}
 	if err := tx.PutQuarantine(q); err != nil {
 		return err
@@ -149,11 +154,10 @@ func recentChallenges(tx *storage.Tx, except uint64, since time.Time) ([]uint64,
 const deadLetterBurstSize = 5
 
 func (r *Runtime) deadLetterBurst(tx *storage.Tx, j model.Job) error {
-	key := "stat:" + tx.Now().UTC().Format("2006-01-02T15") + ":dead"
-	if err := tx.AddAccountUsage(j.AccountID, key, 1); err != nil {
+	if err := bump(tx, j.AccountID, statDead); err != nil {
 		return err
 	}
-	if tx.AccountUsage(j.AccountID, key) != deadLetterBurstSize {
+	if tx.AccountUsage(j.AccountID, hourStat(tx.Now(), statDead)) != deadLetterBurstSize {
 		return nil
 	}
 	a, err := tx.Account(j.AccountID)

@@ -22,10 +22,16 @@ func (r *Runtime) Serve(ctx context.Context) error {
 	if err := r.planAll(); err != nil {
 		return err
 	}
-	janitorAt := time.Time{}
+	janitorAt, healthAt := time.Time{}, time.Time{}
 	for {
 		if err := r.Round(ctx); err != nil && ctx.Err() == nil {
 			r.log.Error("scheduler round failed", "error", err)
+		}
+		if now := r.clock.Now(); !now.Before(healthAt) {
+			if err := r.SnapshotHealth(); err != nil {
+				r.log.Warn("health snapshot failed", "error", err)
+			}
+			healthAt = now.Add(healthEvery)
 		}
 		if now := r.clock.Now(); now.After(janitorAt) {
 			if n, err := r.Janitor(); err != nil {
@@ -44,6 +50,9 @@ func (r *Runtime) Serve(ctx context.Context) error {
 		}
 	}
 }
+
+// healthEvery is how often the health snapshots are brought up to date.
+const healthEvery = 5 * time.Minute
 
 // planAll makes sure every enrolment of a running campaign has its job
 // (enrolments made before the queue existed, or by an older version).

@@ -117,6 +117,11 @@ func (r *Runtime) AccountStatus(accountID uint64) (AccountStatus, error) {
 func accountStatus(tx *storage.Tx, a model.Account, st Settings, busy map[uint64]model.Job, now time.Time) (AccountStatus, error) {
 	as := AccountStatus{AccountID: a.ID, Name: a.Name, TimeZone: a.TimeZone, Usage: usage(tx, a, st, now),
 		Queued: tx.JobCount(a.ID, model.JobQueued), Dead: tx.JobCount(a.ID, model.JobDead), NextDue: tx.NextDue(a.ID)}
+	if hs, err := tx.HealthSnapshots(a.ID, PeriodDay, 1); err != nil {
+		return as, err
+	} else if len(hs) == 1 {
+		as.Health, as.HealthRule = hs[0].Level, hs[0].Rule
+	}
 	if j, ok := busy[a.ID]; ok {
 		as.State, as.Running = "running", &j
 		as.Text = "running job " + fmt.Sprint(j.ID) + " (" + describeJob(tx, j) + ")"
