@@ -62,8 +62,12 @@ func fullSequence(note, msg uint64) []model.Step {
 func newSim(t *testing.T, opts Options, accts ...simAccount) *sim {
 	t.Helper()
 	clock := clocktest.New(monday)
-	store := storagetest.Open(t, clock)
-	site := fakesite.New(clock.Now)
+	return newSimOn(t, opts, storagetest.Open(t, clock), clock, fakesite.New(clock.Now), accts...)
+}
+
+// newSimOn builds the world of newSim on a given store and site.
+func newSimOn(t *testing.T, opts Options, store *storage.Store, clock *clocktest.Clock, site *fakesite.Site, accts ...simAccount) *sim {
+	t.Helper()
 	opts.Store, opts.Site, opts.Clock = store, site, clock
 	if opts.Seed == 0 {
 		opts.Seed = 42
