@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"parley/app/model"
+	"parley/app/runtime"
 	"parley/storage"
 )
 
@@ -57,7 +58,7 @@ func (s *Service) Create(in Input, o model.Origin) (model.Account, error) {
 	var a model.Account
 	err := s.store.Update(func(tx *storage.Tx) error {
 		var err error
-		if a, err = apply(model.Account{}, in, tx.Now()); err != nil {
+		if a, err = apply(tx, model.Account{}, in); err != nil {
 			return err
 		}
 		a.CreatedAt = tx.Now()
@@ -80,7 +81,7 @@ func (s *Service) Update(id uint64, in Input, o model.Origin) (model.Account, er
 		if cur.Archived() {
 			return model.Errorf(model.CodeConflict, "account %q is archived and cannot be changed", cur.Name)
 		}
-		if a, err = apply(cur, in, tx.Now()); err != nil {
+		if a, err = apply(tx, cur, in); err != nil {
 			return err
 		}
 		if err := tx.PutAccount(a); err != nil {
@@ -152,7 +153,8 @@ func orAnonymous(s string) string {
 }
 
 // apply validates in onto a (a new one or an existing one).
-func apply(a model.Account, in Input, now time.Time) (model.Account, error) {
+func apply(tx *storage.Tx, a model.Account, in Input) (model.Account, error) {
+	now := tx.Now()
 	name := strings.TrimSpace(in.Name)
 	if n := utf8.RuneCountInString(name); n < 1 || n > 80 {
 		return a, invalid("name", "give the account a name of 1 to 80 characters, e.g. “Anna – sales”")
@@ -181,7 +183,11 @@ func apply(a model.Account, in Input, now time.Time) (model.Account, error) {
 	default:
 		return a, invalid("account type", "must be free, premium or sales_navigator")
 	}
-	if err := checkLimits(in.Limits); err != nil {
+	st, err := runtime.ReadSettings(tx)
+	if err != nil {
+		return a, err
+	}
+	if err := checkLimits(in.Limits, st.EnforceCeilings); err != nil {
 		return a, err
 	}
 	warm := now.In(loc)
@@ -230,9 +236,14 @@ func clock(s, field string) (int, error) {
 }
 
 // checkLimits refuses negative limits and anything above the compliance
-// ceilings: Parley keeps conservative limits and enforces them.
-func checkLimits(l model.Limits) error {
+// ceilings while they are enforced (the default): Parley keeps
+// conservative limits. With enforcement off (audited, and shown as a
+// banner) it still refuses values beyond what LinkedIn itself allows.
+func checkLimits(l model.Limits, enforce bool) error {
 	c := model.CeilingLimits()
+	if !enforce {
+		c = outerLimits
+	}
 	for _, f := range []struct {
 		name       string
 		value, max int
@@ -246,8 +257,11 @@ func checkLimits(l model.Limits) error {
 		if f.value < 0 {
 			return invalid(f.name, "cannot be negative (0 turns the action off)")
 		}
+		if f.value > f.max && enforce {
+			return invalid(f.name, "%d is above the compliance ceiling of %d; LinkedIn restricts accounts that go faster (an owner can turn enforcement off in the runtime settings, at the account's risk)", f.value, f.max)
+		}
 		if f.value > f.max {
-			return invalid(f.name, "%d is above the compliance ceiling of %d; LinkedIn restricts accounts that go faster", f.value, f.max)
+			return invalid(f.name, "%d is above %d, more than LinkedIn itself allows even with the compliance ceilings off", f.value, f.max)
 		}
 	}
 	if l.InvitesPerWeek > 0 && l.InvitesPerDay > l.InvitesPerWeek {
@@ -255,6 +269,10 @@ func checkLimits(l model.Limits) error {
 	}
 	return nil
 }
+
+// outerLimits bound the limits when the compliance ceilings are off: no
+// setting may exceed what LinkedIn itself tolerates from any account.
+var outerLimits = model.Limits{InvitesPerDay: 100, InvitesPerWeek: 200, MessagesPerDay: 150, VisitsPerDay: 250, WithdrawalsPerDay: 100}
 
 func invalid(field, format string, args ...any) error {
 	return model.Errorf(model.CodeInvalid, "%s: %s", capitalize(field), fmt.Sprintf(format, args...))

@@ -7,6 +7,7 @@ import (
 
 	"parley/app/clocktest"
 	"parley/app/model"
+	"parley/app/runtime"
 	"parley/storage"
 	"parley/storage/storagetest"
 )
@@ -114,5 +115,38 @@ func TestValidationNamesTheFieldAndTheFix(t *testing.T) {
 	in.Name, in.Limits = "Quiet", model.Limits{}
 	if _, err := s.Create(in, who); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCeilingsOffAllowHigherLimitsWithinLinkedInsOwn: with enforcement
+// turned off (audited by the runtime) limits above the ceilings are
+// accepted, up to what LinkedIn itself allows; turning it back on refuses
+// them again.
+func TestCeilingsOffAllowHigherLimitsWithinLinkedInsOwn(t *testing.T) {
+	s, store := fixture(t)
+	rt := runtime.New(runtime.Options{Store: store})
+	st, _ := rt.Settings()
+	st.EnforceCeilings = false
+	if err := rt.SaveSettings(st, who); err != nil {
+		t.Fatal(err)
+	}
+	in := Defaults("Europe/Rome", t0)
+	in.Name = "Fast"
+	in.Limits.InvitesPerDay, in.Limits.InvitesPerWeek = 30, 150
+	a, err := s.Create(in, who)
+	if err != nil {
+		t.Fatalf("ceilings off, 30/day: %v", err)
+	}
+	in.Limits.InvitesPerWeek = 201
+	if _, err := s.Update(a.ID, in, who); model.ErrorCode(err) != model.CodeInvalid || !strings.Contains(err.Error(), "more than LinkedIn itself allows") {
+		t.Fatalf("201/week with ceilings off = %v; want refused", err)
+	}
+	st.EnforceCeilings = true
+	if err := rt.SaveSettings(st, who); err != nil {
+		t.Fatal(err)
+	}
+	in.Limits.InvitesPerWeek = 150
+	if _, err := s.Update(a.ID, in, who); model.ErrorCode(err) != model.CodeInvalid || !strings.Contains(err.Error(), "compliance ceiling of 20") {
+		t.Fatalf("30/day with ceilings on = %v; want refused", err)
 	}
 }
