@@ -1,6 +1,6 @@
 // Package storage keeps all of Parley's state in one bbolt file (parley.db).
 //
-// Bucket tree (schema version 7; the version that added each is in
+// Bucket tree (schema version 8; the version that added each is in
 // brackets):
 //
 //	meta                    schema_version -> uint64 BE                          [1]
@@ -44,14 +44,29 @@
 //	dnc_by_value            "KIND:VALUE" (normalised) -> id (unique)             [6]
 //	lead_fields             lower(custom field name) -> nil                      [6]
 //	account_usage           account id, counter ("notes:2026-12") -> uint64      [7]
+//	jobs                    id -> {"v":1, Job}                                   [8]
+//	job_queue               account id, due (unix ns BE), job id -> nil (queued jobs, per account in due order)  [8]
+//	job_leases              lease expiry (unix ns BE), job id -> nil (running jobs)  [8]
+//	job_finished            finished (unix ns BE), job id -> nil (for the janitor)  [8]
+//	job_dead                job id -> nil (dead letters)                         [8]
+//	job_keys                "e:CAMPAIGN:LEAD" | "a:KIND:ACCOUNT" -> job id (one planned job each)  [8]
+//	job_counts              account id (0 = all), state -> uint64                [8]
+//	controls                "pause:global" | "pause:SCOPE:ID" -> {Pause}; "quarantine:ID" -> {Quarantine};
+//	                        "pace:ID" -> next action time; "mark:NAME:ID" -> time; "note:NAME:ID" -> text  [8]
+//	incidents               id -> {"v":1, Incident}                              [8]
+//	incidents_open          id -> nil (not yet resolved)                         [8]
+//	health                  account id, period ("hour"|"day") 0x00, start (unix ns BE) -> {"v":1, HealthSnapshot}  [8]
 //
 // The three lead_rows buckets hold the same compact row under different
 // keys, so every order of the leads list is one sequential cursor scan
 // (no JSON decoding, no random reads); SaveLead keeps them in step.
 //
-// Later features add their buckets (per-account job queues and their
-// indexes) through new migrations; the tree above is updated with
-// each one.
+// account_usage also holds the runtime's budget counters ("invites:d:DATE",
+// "invites:w:YYYY-Www", "cCAMPAIGN:invites:d:DATE") and its statistics
+// ("stat:HOUR:KIND:ok|fail", "statd:DATE:out:OUTCOME").
+//
+// Later features add their buckets through new migrations; the tree above
+// is updated with each one.
 //
 // Conventions: ids come from NextSequence and are stored as 8-byte big-endian
 // keys so cursors iterate in order; values are JSON prefixed with a schema
