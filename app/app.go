@@ -95,6 +95,12 @@ func run(ctx context.Context, env Env) error {
 			Action: a.action, User: a.user, IP: a.ip, Name: a.name, Scope: a.scope,
 			PasswordStdin: a.passwordStdin, Stdin: env.Stdin, Stderr: env.Stderr,
 		})
+	case "pause":
+		return cli.Pause(ctx, c, cmd.control)
+	case "resume":
+		return cli.Resume(ctx, c, cmd.control)
+	case "status":
+		return cli.Status(ctx, c, cmd.control)
 	}
 	return usageError{"unknown command " + cmd.name}
 }

@@ -6,19 +6,32 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
+	"time"
 
+	"parley/app/cli"
 	"parley/app/config"
 )
 
 // command is what the invocation asks for.
 type command struct {
-	name        string // serve, backup, restore, doctor, admin, version, help
+	name        string // serve, backup, restore, doctor, admin, import, pause, resume, status, version, help
 	backupPath  string
 	restoreFile string
 	portable    bool
 	flags       map[string]string // setting Env name -> flag value
 	admin       adminFlags
 	importArgs  importFlags
+	controlRaw  controlFlags
+	control     cli.ControlArgs
+}
+
+// controlFlags are the options of parley pause, resume and status as
+// typed; parseControl checks and converts them.
+type controlFlags struct {
+	account, campaign string
+	forDur, reason    string
+	json              bool
 }
 
 // importFlags are the options of parley import FILE.
@@ -69,6 +82,9 @@ var subcommands = map[string]string{
 	"doctor":  "check the data directory, database, audit trail, backups and configuration",
 	"admin":   "set-password, create-api-key or unlock (see below)",
 	"import":  "import leads from a CSV file (see below)",
+	"pause":   "pause sending: everything, one account or one campaign (see below)",
+	"resume":  "lift a pause (see below)",
+	"status":  "what each account is doing or why it is idle, pauses, incidents",
 	"version": "print the version",
 	"help":    "print this help",
 }
@@ -93,6 +109,11 @@ func parseArgs(args []string) (command, error) {
 	fs.BoolVar(&cmd.admin.passwordStdin, "password-stdin", false, "")
 	fs.StringVar(&cmd.importArgs.list, "list", "", "")
 	fs.StringVar(&cmd.importArgs.duplicates, "duplicates", "", "")
+	fs.StringVar(&cmd.controlRaw.account, "account", "", "")
+	fs.StringVar(&cmd.controlRaw.campaign, "campaign", "", "")
+	fs.StringVar(&cmd.controlRaw.forDur, "for", "", "")
+	fs.StringVar(&cmd.controlRaw.reason, "reason", "", "")
+	fs.BoolVar(&cmd.controlRaw.json, "json", false, "")
 	settingFlags := map[string]string{}
 	for _, s := range config.Settings() {
 		if s.Flag == "" {
@@ -152,6 +173,18 @@ func parseArgs(args []string) (command, error) {
 	} else if adminUsed {
 		return cmd, usageError{"--user, --ip, --name, --scope and --password-stdin belong to parley admin"}
 	}
+	switch cmd.name {
+	case "pause", "resume", "status":
+		a, err := parseControl(cmd.name, cmd.controlRaw)
+		if err != nil {
+			return cmd, err
+		}
+		cmd.control = a
+	default:
+		if cmd.controlRaw != (controlFlags{}) {
+			return cmd, usageError{"--account, --campaign, --for, --reason and --json belong to parley pause, resume and status"}
+		}
+	}
 	switch {
 	case cmd.name != "serve" && (backup.set || restore != ""):
 		return cmd, usageError{"--backup and --restore cannot be combined with " + cmd.name}
@@ -179,6 +212,53 @@ func parseArgs(args []string) (command, error) {
 	return cmd, nil
 }
 
+// parseControl checks the options of parley pause, resume and status.
+func parseControl(name string, f controlFlags) (cli.ControlArgs, error) {
+	var a cli.ControlArgs
+	switch {
+	case name == "status" && (f.account != "" || f.campaign != "" || f.forDur != "" || f.reason != ""):
+		return a, usageError{"status takes only --json"}
+	case name == "resume" && (f.forDur != "" || f.reason != "" || f.json):
+		return a, usageError{"resume takes only --account ID or --campaign ID"}
+	case name == "pause" && f.json:
+		return a, usageError{"--json belongs to parley status"}
+	case f.account != "" && f.campaign != "":
+		return a, usageError{"use --account or --campaign, not both"}
+	}
+	var err error
+	if a.Account, err = parseID("account", f.account); err != nil {
+		return a, err
+	}
+	if a.Campaign, err = parseID("campaign", f.campaign); err != nil {
+		return a, err
+	}
+	if f.forDur != "" {
+		d, err := time.ParseDuration(f.forDur)
+		if err != nil || d <= 0 {
+			return a, usageError{"--for: use a duration such as 30m or 2h"}
+		}
+		a.For = d
+	}
+	a.Reason, a.JSON = f.reason, f.json
+	return a, nil
+}
+
+// parseID reads the number of an account or campaign (0: not given).
+func parseID(what, v string) (uint64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || id == 0 {
+		where := "parley status lists them"
+		if what == "campaign" {
+			where = "it ends the campaign page's address"
+		}
+		return 0, usageError{fmt.Sprintf("--%s: use the %s's number, e.g. --%s 3 (%s)", what, what, what, where)}
+	}
+	return id, nil
+}
+
 func usage(w io.Writer, version string) {
 	fmt.Fprintf(w, `Parley %s — a local-first LinkedIn outreach workstation.
 
@@ -199,10 +279,18 @@ Usage:
   parley import FILE [--list NAME] [--duplicates skip|merge]
                               import leads from a CSV file into a list; prints
                               what was imported and why rows were not
+  parley pause [--account ID | --campaign ID] [--for 2h] [--reason TEXT]
+                              stop sending: every account (no scope flag), one
+                              account or one campaign; --for lifts it by itself
+  parley resume [--account ID | --campaign ID]
+                              lift that pause
+  parley status [--json]      each account's state or why it is idle, the
+                              pauses, open incidents and dead letters; --json
+                              prints it as JSON for scripts
   parley version | help
 
-The admin commands, import and --backup work whether Parley is running or
-not; they are recorded as actor "cli".
+The admin commands, import, pause, resume, status and --backup work whether
+Parley is running or not; changes are recorded as actor "cli".
 
 Flags:
 `, version, subcommands["doctor"])

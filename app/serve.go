@@ -150,7 +150,7 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 		return err
 	}
 	ctl := control.NewServer(control.ServerOptions{
-		Token: token, Store: store, Backups: bk, Security: sec, Logger: log.With("service", "control"),
+		Token: token, Store: store, Backups: bk, Security: sec, Runtime: rt, Logger: log.With("service", "control"),
 		Import: func(ctx context.Context, req control.ImportRequest) (control.ImportResponse, error) {
 			run, rejects, err := cli.ImportFile(ctx, leads, req.Path, cli.ImportArgs{List: req.List, Duplicates: req.Duplicates},
 				model.Origin{Actor: model.ActorCLI, AuthMethod: "cli", PeerIP: "127.0.0.1"})

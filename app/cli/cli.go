@@ -1,6 +1,6 @@
 // Package cli implements Parley's one-shot commands (--backup, --restore,
-// doctor). Each prints its result to stdout and returns an error whose
-// text is the one line shown on stderr.
+// doctor, import, admin, pause, resume, status). Each prints its result to
+// stdout and returns an error whose text is the one line shown on stderr.
 package cli
 
 import (

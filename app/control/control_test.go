@@ -20,6 +20,13 @@ import (
 
 func startServer(t *testing.T) (config.Paths, *storage.Store) {
 	t.Helper()
+	return startServerWith(t, nil)
+}
+
+// startServerWith starts a control server on a real store; more, when not
+// nil, adds to its options.
+func startServerWith(t *testing.T, more func(*ServerOptions, *storage.Store)) (config.Paths, *storage.Store) {
+	t.Helper()
 	store := storagetest.Open(t, model.SystemClock{})
 	paths := config.Paths{Root: filepath.Dir(store.Path())}
 	paths.Ensure()
@@ -36,7 +43,11 @@ func startServer(t *testing.T) (config.Paths, *storage.Store) {
 		t.Fatal(err)
 	}
 	inst := Instance{PID: os.Getpid(), URL: "http://127.0.0.1:1", ControlURL: "http://" + ln.Addr().String(), Version: "test"}
-	srv := NewServer(ServerOptions{Token: tok, Store: store, Backups: bk, Instance: func() Instance { return inst }})
+	o := ServerOptions{Token: tok, Store: store, Backups: bk, Instance: func() Instance { return inst }}
+	if more != nil {
+		more(&o, store)
+	}
+	srv := NewServer(o)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { srv.Serve(ctx, ln); close(done) }()

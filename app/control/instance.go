@@ -1,8 +1,8 @@
 // Package control is the local control channel: the running Parley
 // publishes its URLs in the data directory and answers authenticated
-// requests from CLI commands (parley --backup, later admin and pause
-// commands) on a loopback-only listener. The shared secret is a random
-// token in control.token (0600), replaced at every start.
+// requests from CLI commands (parley --backup, import, admin, pause,
+// resume and status) on a loopback-only listener. The shared secret is a
+// random token in control.token (0600), replaced at every start.
 package control
 
 import (

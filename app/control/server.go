@@ -26,7 +26,9 @@ type ServerOptions struct {
 	Security *security.Service
 	// Import runs parley import in the instance (nil: not offered).
 	Import func(ctx context.Context, req ImportRequest) (ImportResponse, error)
-	Logger *slog.Logger
+	// Runtime answers parley pause, resume and status (nil: not offered).
+	Runtime Controller
+	Logger  *slog.Logger
 	// Instance returns what ping reports.
 	Instance func() Instance
 }
@@ -51,6 +53,11 @@ func NewServer(o ServerOptions) *Server {
 	s.mux.HandleFunc("POST /v1/admin/unlock", s.unlock)
 	if o.Import != nil {
 		s.mux.HandleFunc("POST /v1/import", s.importFile)
+	}
+	if o.Runtime != nil {
+		s.mux.HandleFunc("POST /v1/control/pause", s.pause)
+		s.mux.HandleFunc("POST /v1/control/resume", s.resume)
+		s.mux.HandleFunc("GET /v1/status", s.status)
 	}
 	return s
 }

@@ -25,6 +25,14 @@ func target(scope string, id uint64) string {
 	return fmt.Sprintf("%s:%d", scope, id)
 }
 
+// scopeWords names a pause scope for a person.
+func scopeWords(scope string, id uint64) string {
+	if scope == model.ScopeGlobal {
+		return "Parley (all accounts)"
+	}
+	return fmt.Sprintf("%s %d", scope, id)
+}
+
 // checkScope makes sure the paused thing exists.
 func checkScope(tx *storage.Tx, scope string, id uint64) error {
 	switch scope {
@@ -56,7 +64,7 @@ func (r *Runtime) Pause(req PauseRequest, o model.Origin) (model.Pause, error) {
 		if old, ok, err := tx.Pause(req.Scope, req.ID); err != nil {
 			return err
 		} else if ok && old.Active(now) {
-			return model.Errorf(model.CodeConflict, "%s is already paused by %s", target(req.Scope, req.ID), old.By)
+			return model.Errorf(model.CodeConflict, "%s is already paused by %s", scopeWords(req.Scope, req.ID), old.By)
 		}
 		p = model.Pause{Scope: req.Scope, ID: req.ID, By: actor(o), Reason: req.Reason, At: now}
 		if req.For > 0 {
@@ -89,7 +97,7 @@ func (r *Runtime) Resume(scope string, id uint64, o model.Origin) error {
 			return err
 		}
 		if !ok {
-			return model.Errorf(model.CodeConflict, "%s is not paused", target(scope, id))
+			return model.Errorf(model.CodeConflict, "%s is not paused", scopeWords(scope, id))
 		}
 		return r.liftPause(tx, p, o, "")
 	})

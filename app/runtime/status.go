@@ -48,7 +48,7 @@ type Status struct {
 
 // Status reports every active account's state and the open incidents.
 func (r *Runtime) Status() (Status, error) {
-	var s Status
+	s := Status{Accounts: []AccountStatus{}, Incidents: []model.Incident{}}
 	r.mu.Lock()
 	busy := make(map[uint64]model.Job, len(r.busy))
 	for k, v := range r.busy {
@@ -91,9 +91,11 @@ func (r *Runtime) Status() (Status, error) {
 			}
 			s.Accounts = append(s.Accounts, as)
 		}
-		if s.Incidents, err = tx.OpenIncidents(); err != nil {
+		open, err := tx.OpenIncidents()
+		if err != nil {
 			return err
 		}
+		s.Incidents = append(s.Incidents, open...)
 		s.DeadLetters = tx.DeadJobCount()
 		return nil
 	})

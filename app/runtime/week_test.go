@@ -59,6 +59,19 @@ func TestSimulatedWeek(t *testing.T) {
 			seen["rome-challenge"] = true
 			s.site.FailNext(rome.ID, "invite", siteErr(model.ErrClassChallenge, "invite"))
 		}
+		// Parley restarts on Thursday morning (UTC): a new runtime over the
+		// same database recovers what the old one held and carries on
+		// under the same counters.
+		if !seen["restart"] && !now.Before(time.Date(2026, 12, 3, 6, 0, 0, 0, time.UTC)) {
+			seen["restart"] = true
+			s.rt = New(Options{Store: s.store, Site: s.site, Clock: s.clock, Concurrency: 2, Seed: 99})
+			if err := s.rt.recoverLeases(true); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.rt.planAll(); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if quarantinedAt.IsZero() && s.status(rome.ID).State == BlockQuarantined {
 			quarantinedAt = now
 		}
@@ -176,6 +189,14 @@ func TestSimulatedWeek(t *testing.T) {
 		}
 	}
 	if replied == 0 || messaged == 0 {
+		s.store.View(func(tx *storage.Tx) error {
+			for _, a := range s.accounts {
+				id, ok := tx.JobKey(storage.AccountJobKey(model.JobCheckInbox, a.ID))
+				j, _ := tx.Job(id)
+				t.Logf("%s: inbox job planned %v: %+v; inbox read up to %s", a.Name, ok, j, tx.AccountMark(markInbox, a.ID))
+			}
+			return nil
+		})
 		t.Errorf("after a week: %d messaged, %d replied; the sequence did not run end to end", messaged, replied)
 	}
 	// The budget counters agree with what the site saw.
