@@ -129,6 +129,11 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	sec := security.New(security.Options{
 		Store: store, Clock: clock, Logger: log.With("service", "security"),
 		IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMaxAge,
+		OnLock: func(target string) {
+			if err := rt.AuthAnomaly("sign-in locked for " + target); err != nil {
+				log.Error("cannot record an authentication anomaly", "error", err)
+			}
+		},
 	})
 	setupCode, err := sec.EnsureOwner(security.Meta{})
 	if err != nil {

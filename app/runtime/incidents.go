@@ -39,30 +39,28 @@ func (r *Runtime) openIncident(tx *storage.Tx, sev, kind string, accountID uint6
 }
 
 // quarantineForSite stops an account LinkedIn pushed back on and calls a
-// person: SEV-2 for one account, SEV-1 when another account met a
-// challenge in the last day too.
+// person: SEV-2 for one account; SEV-1 when another account met a
+// challenge in the last day too, or lost its LinkedIn session in the last
+// day too (sessions ending together are an authentication anomaly).
 func (r *Runtime) quarantineForSite(tx *storage.Tx, a model.Account, class, why string) error {
 	if _, ok, err := tx.Quarantine(a.ID); err != nil || ok {
 		return err
 	}
 	sev, kind := model.Sev2, "account_challenge"
 	title := fmt.Sprintf("%s met a LinkedIn checkpoint and was quarantined: %s", a.Name, why)
-	var others []uint64
 	login := class == model.ErrClassLogin
 	if login {
 		kind = "login_needed"
 		title = fmt.Sprintf("%s is signed out of LinkedIn and was quarantined: %s", a.Name, why)
-	} else {
-		var err error
-		if others, err = recentChallenges(tx, a.ID, tx.Now().Add(-24*time.Hour)); err != nil {
-			return err
-		}
+	}
+	others, err := recentQuarantines(tx, a.ID, login, tx.Now().Add(-24*time.Hour))
+	if err != nil {
+		return err
 	}
 	var in model.Incident
-	var err error
 	if len(others) > 0 {
 		sev = model.Sev1
-		in, err = r.escalateChallenge(tx, a, others, why)
+		in, err = r.escalate(tx, kind, a, others, why)
 	} else {
 		in, err = r.openIncident(tx, sev, kind, a.ID, title)
 	}
@@ -87,10 +85,11 @@ func (r *Runtime) quarantineForSite(tx *storage.Tx, a model.Account, class, why 
 		map[string]string{"reason": why, "incident": fmt.Sprint(in.ID), "severity": sev})
 }
 
-// escalateChallenge makes a challenge on a second account one SEV-1
-// incident: the open challenge incident of the other accounts grows to
-// include this one and is raised to SEV-1, or a new one names them all.
-func (r *Runtime) escalateChallenge(tx *storage.Tx, a model.Account, others []uint64, why string) (model.Incident, error) {
+// escalate makes a second account's challenge (or lost session) within a
+// day one SEV-1 incident: the open incident of that kind naming the other
+// accounts grows to include this one and is raised to SEV-1, or a new one
+// names them all.
+func (r *Runtime) escalate(tx *storage.Tx, kind string, a model.Account, others []uint64, why string) (model.Incident, error) {
 	now := tx.Now()
 	open, err := tx.OpenIncidents()
 	if err != nil {
@@ -98,8 +97,13 @@ func (r *Runtime) escalateChallenge(tx *storage.Tx, a model.Account, others []ui
 	}
 	ids := append([]uint64{a.ID}, others...)
 	title := fmt.Sprintf("LinkedIn challenged %d accounts within a day; they are quarantined", len(ids))
+	what := fmt.Sprintf("%s was challenged too (%s)", a.Name, why)
+	if kind == "login_needed" {
+		title = fmt.Sprintf("%d accounts were signed out of LinkedIn within a day; they are quarantined (check that no one else is using them)", len(ids))
+		what = fmt.Sprintf("%s was signed out too (%s)", a.Name, why)
+	}
 	for _, in := range open {
-		if in.Kind != "account_challenge" || !slices.ContainsFunc(in.AccountIDs, func(id uint64) bool { return slices.Contains(ids, id) }) {
+		if in.Kind != kind || !slices.ContainsFunc(in.AccountIDs, func(id uint64) bool { return slices.Contains(ids, id) }) {
 			continue
 		}
 		for _, id := range ids {
@@ -107,7 +111,6 @@ func (r *Runtime) escalateChallenge(tx *storage.Tx, a model.Account, others []ui
 				in.AccountIDs = append(in.AccountIDs, id)
 			}
 		}
-		what := fmt.Sprintf("%s was challenged too (%s)", a.Name, why)
 		if in.Severity != model.Sev1 {
 			what += "; raised to SEV-1"
 		}
@@ -121,7 +124,7 @@ func (r *Runtime) escalateChallenge(tx *storage.Tx, a model.Account, others []ui
 		_, err := tx.AppendEvent(e)
 		return in, err
 	}
-	in, err := r.openIncident(tx, model.Sev1, "account_challenge", a.ID, title)
+	in, err := r.openIncident(tx, model.Sev1, kind, a.ID, title)
 	if err != nil {
 		return in, err
 	}
@@ -129,8 +132,9 @@ func (r *Runtime) escalateChallenge(tx *storage.Tx, a model.Account, others []ui
 	return in, tx.PutIncident(in)
 }
 
-// recentChallenges lists other accounts quarantined by a challenge since.
-func recentChallenges(tx *storage.Tx, except uint64, since time.Time) ([]uint64, error) {
+// recentQuarantines lists the other accounts the scheduler quarantined
+// since, for a challenge (login false) or a lost session (login true).
+func recentQuarantines(tx *storage.Tx, except uint64, login bool, since time.Time) ([]uint64, error) {
 	accounts, err := tx.Accounts(false)
 	if err != nil {
 		return nil, err
@@ -142,7 +146,7 @@ func recentChallenges(tx *storage.Tx, except uint64, since time.Time) ([]uint64,
 		}
 		if q, ok, err := tx.Quarantine(a.ID); err != nil {
 			return nil, err
-		} else if ok && !q.LoginNeeded && q.By == model.ActorScheduler && !q.At.Before(since) {
+		} else if ok && q.LoginNeeded == login && q.By == model.ActorScheduler && !q.At.Before(since) {
 			out = append(out, a.ID)
 		}
 	}
@@ -167,6 +171,29 @@ func (r *Runtime) deadLetterBurst(tx *storage.Tx, j model.Job) error {
 	_, err = r.openIncident(tx, model.Sev2, "dead_letter_burst", a.ID,
 		fmt.Sprintf("%s: %d jobs failed for good within an hour; see the dead letters", a.Name, deadLetterBurstSize))
 	return err
+}
+
+// authAnomalyBurst sign-in lockouts of the dashboard within an hour open a
+// SEV-1 incident: someone may be guessing passwords.
+const authAnomalyBurst = 3
+
+// AuthAnomaly records an authentication anomaly of the dashboard or the
+// API (the security service reports each lockout); repeated ones open a
+// SEV-1 incident.
+func (r *Runtime) AuthAnomaly(what string) error {
+	return r.store.Update(func(tx *storage.Tx) error {
+		now := tx.Now()
+		if err := bump(tx, 0, "auth_anomaly"); err != nil {
+			return err
+		}
+		n := tx.AccountUsage(0, hourStat(now, "auth_anomaly")) + tx.AccountUsage(0, hourStat(now.Add(-time.Hour), "auth_anomaly"))
+		if n < authAnomalyBurst {
+			return nil
+		}
+		_, err := r.openIncident(tx, model.Sev1, "auth_anomaly", 0,
+			fmt.Sprintf("repeated sign-in lockouts (%d within the last hour or two, latest: %s); someone may be guessing passwords — check the audit trail", n, what))
+		return err
+	})
 }
 
 // BackupFailed opens a SEV-2 incident for a failed backup (the backup

@@ -162,3 +162,43 @@ func TestChallengeQuarantinesAndKeepsTheJob(t *testing.T) {
 		t.Error("resolving was not audited")
 	}
 }
+
+// TestRepeatedAuthAnomaliesAreSev1: one lockout is the audit trail's
+// business; three within an hour are a SEV-1 incident, and more add to it.
+func TestRepeatedAuthAnomaliesAreSev1(t *testing.T) {
+	s := newSim(t, Options{}, always("A", 1))
+	for i := range 2 {
+		if err := s.rt.AuthAnomaly("sign-in locked for ip:10.0.0.9"); err != nil {
+			t.Fatal(err)
+		}
+		s.clock.Advance(10 * time.Minute)
+		if in, _ := s.rt.Incidents(10); len(in) != 0 {
+			t.Fatalf("after %d lockouts: %+v; want no incident yet", i+1, in)
+		}
+	}
+	s.rt.AuthAnomaly("sign-in locked for user:admin")
+	s.rt.AuthAnomaly("sign-in locked for ip:10.0.0.9")
+	in, _ := s.rt.Incidents(10)
+	if len(in) != 1 || in[0].Severity != model.Sev1 || in[0].Kind != "auth_anomaly" || len(in[0].Timeline) != 2 {
+		t.Fatalf("incidents = %+v; want one SEV-1 auth anomaly with two entries", in)
+	}
+}
+
+// TestSessionsLostTogetherAreSev1: two accounts signed out of LinkedIn
+// within a day are one SEV-1 incident.
+func TestSessionsLostTogetherAreSev1(t *testing.T) {
+	s := newSim(t, Options{}, always("A", 1), always("B", 1))
+	a, b := s.accounts[0], s.accounts[1]
+	s.site.FailNext(a.ID, "invite", siteErr(model.ErrClassLogin, "invite"))
+	s.round()
+	s.clock.Advance(3 * time.Hour)
+	s.site.FailNext(b.ID, "inbox", siteErr(model.ErrClassLogin, "inbox"))
+	s.run(time.Hour, 5*time.Minute, nil)
+	if st := s.status(b.ID); st.State != BlockLogin {
+		t.Fatalf("B = %+v; want login needed", st)
+	}
+	in, _ := s.rt.Incidents(10)
+	if len(in) != 1 || in[0].Severity != model.Sev1 || in[0].Kind != "login_needed" || len(in[0].AccountIDs) != 2 {
+		t.Fatalf("incidents = %+v; want one SEV-1 naming both accounts", in)
+	}
+}

@@ -109,8 +109,10 @@ func (s *Service) checkPassword(name, password string, m Meta, method string) (m
 // the caller is now locked out, if a lock was just set.
 func (s *Service) failLogin(name string, m Meta, method string) time.Duration {
 	var wait time.Duration
+	var lockedKeys []string
 	err := s.o.Store.Update(func(tx *storage.Tx) error {
 		now := tx.Now()
+		lockedKeys = lockedKeys[:0]
 		for _, key := range []string{userLockKey(name), ipLockKey(m.PeerIP)} {
 			l, err := tx.Lockout(key)
 			if err != nil {
@@ -118,6 +120,7 @@ func (s *Service) failLogin(name string, m Meta, method string) time.Duration {
 			}
 			if locked := s.registerFailure(&l, now); locked {
 				wait = max(wait, l.LockedUntil.Sub(now))
+				lockedKeys = append(lockedKeys, key)
 				if err := s.audit(tx, m, Record{Action: ActLoginLock, Actor: actorName(name), AuthMethod: method, Target: key,
 					Details: map[string]string{"until": l.LockedUntil.Format(time.RFC3339), "lock": fmt.Sprint(l.Locks)}}); err != nil {
 					return err
@@ -131,6 +134,10 @@ func (s *Service) failLogin(name string, m Meta, method string) time.Duration {
 	})
 	if err != nil {
 		s.o.Logger.Error("recording a failed login failed", "error", err)
+	} else if s.o.OnLock != nil {
+		for _, key := range lockedKeys {
+			s.o.OnLock(key)
+		}
 	}
 	return wait
 }

@@ -562,3 +562,23 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestOnLockHearsEachLock: the lockout hook hears every lock once, after
+// it is stored, and nothing for a failure that does not lock.
+func TestOnLockHearsEachLock(t *testing.T) {
+	f := newFixture(t)
+	var heard []string
+	f.svc.o.OnLock = func(target string) { heard = append(heard, target) }
+	f.user(t, "alice", "s3cret-pass")
+	attacker := Meta{PeerIP: "192.0.2.7"}
+	for range 4 {
+		f.svc.Login("alice", "guess", attacker)
+	}
+	if len(heard) != 0 {
+		t.Fatalf("heard %v before any lock", heard)
+	}
+	f.svc.Login("alice", "guess", attacker)
+	if len(heard) != 2 || heard[0] != "user:alice" || heard[1] != "ip:192.0.2.7" {
+		t.Fatalf("heard %v; want the user and the IP locked", heard)
+	}
+}

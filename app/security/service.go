@@ -34,6 +34,10 @@ type Options struct {
 
 	SetupTTL time.Duration // 15 min
 
+	// OnLock, when set, is told after a failed sign-in locks a user or an
+	// IP (the runtime turns repeated lockouts into an incident).
+	OnLock func(target string)
+
 	// HashMemoryKiB and HashPasses tune argon2id (defaults: OWASP's 19 MiB
 	// and 2 passes). Stored hashes keep their own parameters and are
 	// upgraded at the next sign-in.
