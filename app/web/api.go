@@ -10,6 +10,7 @@ import (
 	"parley/app/backups"
 	"parley/app/integrity"
 	"parley/app/model"
+	"parley/app/runtime"
 	"parley/storage"
 )
 
@@ -24,6 +25,9 @@ type statusResponse struct {
 	SetupPending  bool              `json:"setup_pending"`
 	Backups       backupsStatus     `json:"backups"`
 	Integrity     *integrity.Result `json:"integrity,omitempty"`
+	// Runtime is the job runtime at a glance: global pause, ceilings,
+	// every account's state and why-idle line, open incidents, dead letters.
+	Runtime *runtime.Status `json:"runtime,omitempty"`
 }
 
 type backupsStatus struct {
@@ -54,6 +58,13 @@ func (s *Server) apiStatus(c echo.Context) error {
 	if s.o.Integrity != nil {
 		res := s.o.Integrity()
 		r.Integrity = &res
+	}
+	if s.o.Runtime != nil {
+		rs, err := s.o.Runtime.Status()
+		if err != nil {
+			return err
+		}
+		r.Runtime = &rs
 	}
 	return c.JSON(http.StatusOK, r)
 }

@@ -37,6 +37,9 @@ func (s *Server) dashboard(c echo.Context) error {
 	if v.Backups, err = s.backupSummary(); err != nil {
 		return err
 	}
+	if v.Runtime, err = s.runtimePanel(authOf(c).CSRF); err != nil {
+		return err
+	}
 	if s.o.Integrity != nil {
 		r := s.o.Integrity()
 		v.Integrity = pages.Integrity{State: r.State, Detail: r.Detail, CheckedAt: r.CheckedAt}

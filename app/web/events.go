@@ -63,6 +63,13 @@ func (s *Server) eventStream(c echo.Context) error {
 	w.Flush()
 	beat := time.NewTicker(streamHeartbeat)
 	defer beat.Stop()
+	var panel *panelPush
+	if html && s.o.Runtime != nil {
+		panel = &panelPush{s: s, csrf: a.CSRF}
+		if r.Header.Get("Last-Event-ID") != "" {
+			panel.soon() // reconnected: the page's panel may be stale
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -78,6 +85,11 @@ func (s *Server) eventStream(c echo.Context) error {
 			return nil
 		case <-beat.C:
 			fmt.Fprint(w, ": ping\n\n")
+			panel.beat()
+		case <-panel.timer():
+			if err := panel.write(ctx, w); err != nil {
+				return nil
+			}
 		case e, ok := <-sub.C:
 			if !ok {
 				return nil // dropped as too slow: the client reconnects
@@ -85,6 +97,7 @@ func (s *Server) eventStream(c echo.Context) error {
 			if err := s.writeEvent(ctx, w, e, html); err != nil {
 				return nil
 			}
+			panel.event(e.Type)
 		}
 		w.Flush()
 	}

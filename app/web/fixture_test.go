@@ -20,7 +20,9 @@ import (
 	"parley/app/integrity"
 	"parley/app/live"
 	"parley/app/logging"
+	"parley/app/runtime"
 	"parley/app/security"
+	"parley/automation"
 	"parley/storage"
 	"parley/storage/storagetest"
 )
@@ -43,6 +45,7 @@ type fixture struct {
 	cfg    config.Config
 	logs   *syncBuffer
 	health integrity.Result
+	rt     *runtime.Runtime
 	// The signed-in session (signIn).
 	cookie *http.Cookie
 	csrf   string
@@ -69,8 +72,19 @@ func (b *syncBuffer) String() string {
 // clock; edit adjusts the configuration first.
 func newFixture(t *testing.T, edit ...func(*config.Config)) *fixture {
 	t.Helper()
+	return newFixtureWithSite(t, nil, edit...)
+}
+
+// newFixtureWithSite is newFixture with a LinkedIn Site for the runtime
+// (a fakesite, for tests that run scheduler rounds with f.rt.Round).
+func newFixtureWithSite(t *testing.T, site automation.Site, edit ...func(*config.Config)) *fixture {
+	t.Helper()
 	clock := clocktest.New(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
 	store := storagetest.Open(t, clock)
+	// The runtime plans jobs inside the store's transactions: it must be
+	// installed before any campaign exists. Without a Site it has no
+	// browser driver, so accounts wait (state no_browser).
+	rt := runtime.New(runtime.Options{Store: store, Clock: clock, Site: site, Seed: 7})
 	paths := config.Paths{Root: filepath.Dir(store.Path())}
 	paths.Ensure()
 	cfg := config.Config{Paths: paths, BackupInterval: 24 * time.Hour, BackupKeep: 14,
@@ -87,12 +101,12 @@ func newFixture(t *testing.T, edit ...func(*config.Config)) *fixture {
 	sec := security.New(security.Options{Store: store, Clock: clock, Logger: log, IdleTimeout: cfg.SessionIdle,
 		AbsoluteTimeout: cfg.SessionMaxAge, HashMemoryKiB: 64, HashPasses: 1})
 	f := &fixture{t: t, store: store, paths: paths, bk: bk, sec: sec, hub: live.New(store, log), clock: clock, cfg: cfg, logs: logs,
-		health: integrity.Result{State: integrity.StateOK, CheckedAt: clock.Now()}}
+		health: integrity.Result{State: integrity.StateOK, CheckedAt: clock.Now()}, rt: rt}
 	leadsSvc := campaigns.New(store)
 	runner := campaigns.NewRunner(leadsSvc, paths.Imports(), log)
 	t.Cleanup(runner.Close) // before the store closes (cleanups run last-in first-out)
 	srv, err := New(Options{
-		Store: store, Backups: bk, Integrity: func() integrity.Result { return f.health }, Security: sec, Hub: f.hub, Accounts: accounts.New(store), Campaigns: leadsSvc, Imports: runner,
+		Store: store, Backups: bk, Integrity: func() integrity.Result { return f.health }, Security: sec, Hub: f.hub, Accounts: accounts.New(store), Campaigns: leadsSvc, Imports: runner, Runtime: rt,
 		Logger: log, Clock: clock, Config: cfg, Version: "v-test", StartedAt: clock.Now(), ListenHost: "127.0.0.1",
 	})
 	if err != nil {

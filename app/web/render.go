@@ -47,10 +47,17 @@ func (s *Server) layout(c echo.Context, title, active string) layout.Props {
 
 // badges are the counts beside navigation items.
 func (s *Server) badges(c echo.Context) map[string]int {
-	if !s.signedIn(c) || s.o.Campaigns == nil {
+	if !s.signedIn(c) {
 		return nil
 	}
-	return map[string]int{"approvals": s.o.Campaigns.PendingApprovals()}
+	b := map[string]int{}
+	if s.o.Campaigns != nil {
+		b["approvals"] = s.o.Campaigns.PendingApprovals()
+	}
+	if s.o.Runtime != nil {
+		b["incidents"], b["dead"] = s.runtimeCounts()
+	}
+	return b
 }
 
 func (s *Server) banners(c echo.Context) []layout.Banner {
@@ -64,6 +71,17 @@ func (s *Server) banners(c echo.Context) []layout.Banner {
 				Kind: "bad", Title: "The database failed its consistency check.",
 				Text: r.Detail + " Stop Parley and restore the newest backup (parley --restore FILE).",
 				Link: "/backups", LinkText: "See backups",
+			})
+		}
+	}
+	if s.o.Runtime != nil {
+		if st, err := s.o.Runtime.Settings(); err != nil {
+			s.log.Error("banner: runtime settings", "error", err)
+		} else if !st.EnforceCeilings {
+			out = append(out, layout.Banner{
+				Kind: "bad", Title: "Compliance ceilings are off.",
+				Text: "Accounts may act up to their own limits, beyond the conservative ceilings, which LinkedIn is far more likely to restrict. Turn them back on unless you are sure.",
+				Link: "/settings/runtime", LinkText: "Runtime settings",
 			})
 		}
 	}

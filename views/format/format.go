@@ -68,6 +68,18 @@ func Relative(t, now time.Time) string {
 	return Duration(-d) + " ago"
 }
 
+// Ago says how long ago a past time t was: "just now", "5 min ago". A time
+// at or a little after now (clock skew) is "just now", never "in …".
+func Ago(t, now time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	if d := now.Sub(t); d >= time.Minute {
+		return Duration(d) + " ago"
+	}
+	return "just now"
+}
+
 // Short abbreviates a hash for tables.
 func Short(h string) string {
 	if len(h) > 12 {

@@ -49,6 +49,8 @@ func Nav() []NavItem {
 		{Key: "templates", Label: "Templates", Href: "/templates"},
 		{Key: "dnc", Label: "Do not contact", Href: "/dnc"},
 		{Key: "accounts", Label: "Accounts", Href: "/accounts"},
+		{Key: "incidents", Label: "Incidents", Href: "/incidents"},
+		{Key: "dead", Label: "Dead letters", Href: "/jobs/dead"},
 		{Key: "settings", Label: "Settings", Href: "/settings", Admin: true},
 		{Key: "backups", Label: "Backups", Href: "/backups", Admin: true},
 		{Key: "audit", Label: "Audit", Href: "/audit", Admin: true},

@@ -24,6 +24,8 @@ type DashboardView struct {
 	AuditHead     string
 	Backups       BackupSummary
 	Integrity     Integrity
+	// Runtime is the live part: incidents, pauses, account cards.
+	Runtime RuntimePanel
 }
 
 // BackupSummary is the backup state shown on the dashboard.
