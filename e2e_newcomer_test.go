@@ -79,7 +79,31 @@ func TestNewcomerBuildsACampaignInTheBrowser(t *testing.T) {
 	d.buildCampaign(campaignSpec{name: "Fair 2026 follow-up", account: account, list: "Fair 2026 (5 leads)", approve: []int{3}})
 	d.activate("Fair 2026 follow-up", "Enrolled 3 leads; 2 are already in another campaign.")
 	d.approveOne("José García", "Hi José, great to meet you at the fair!", 2)
+	d.pauseFromDashboard(account)
 	d.finish()
+}
+
+// pauseFromDashboard: the account's card says why nothing is sent (no
+// browser is set up in this build, or it is outside Rome's working hours,
+// depending on when the test runs), and pausing it from the card changes
+// the card in place.
+func (d *driver) pauseFromDashboard(account string) {
+	d.t.Helper()
+	d.nav("Dashboard", "Dashboard")
+	card := d.page.GetByRole("article", playwright.PageGetByRoleOptions{Name: account})
+	why := d.text(card.Locator(".why-text"), "why-idle line")
+	if !strings.Contains(why, "waiting for a browser") && !strings.Contains(why, "outside working hours (resumes") {
+		d.t.Errorf("the card says %q; want why the account is idle", why)
+	}
+	d.snap("dashboard-runtime")
+	d.click(card.GetByText("Pause…"), "open the pause form")
+	d.must(card.GetByLabel("Reason (optional)").Fill("lunch"), "pause reason")
+	d.click(card.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Pause " + account}), "pause")
+	card = d.page.GetByRole("article", playwright.PageGetByRoleOptions{Name: account})
+	d.must(card.GetByText("paused by admin").WaitFor(), "paused line")
+	d.must(card.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Resume", Exact: playwright.Bool(true)}).WaitFor(), "resume button")
+	d.seen("account paused")
+	d.snap("dashboard-paused")
 }
 
 // driver is one browser tab with what every step checks: CSP violations

@@ -152,6 +152,10 @@ func (r *Runtime) tryClaim(tx *storage.Tx, a model.Account, j model.Job, st Sett
 	if err := tx.PutJob(j); err != nil {
 		return nil, nil, err
 	}
+	// The dashboard shows "running" from this event on.
+	if _, err := tx.AppendEvent(jobEvent("job.started", j, nil)); err != nil {
+		return nil, nil, err
+	}
 	cl.job = j
 	return cl, nil, nil
 }
