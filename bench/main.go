@@ -10,12 +10,16 @@
 //   - coldstart: time from starting the real binary to /healthz answering;
 //   - memory:    anonymous resident memory idle and after a page-load burst;
 //   - leads:     import, search and the leads page at 100k leads;
-//   - queue:     job queue cycles/s against goqite on SQLite, 1 and 8 workers.
+//   - queue:     enqueue → claim → complete cycles/s of the storage job
+//     queue against goqite on SQLite (WAL, synchronous=FULL), 1 and 8
+//     workers, with the commits and grouped operations actually counted;
+//   - scheduler: runtime.Round time with 100k queued jobs across 10
+//     accounts, against the same rounds with 1k jobs.
 //
 // Every speed figure is reported in absolute units and as a ratio against a
 // baseline measured in the same run. Run it from the repository root:
 //
-//	go run ./bench [-size MB] [-runs N] [-dir DIR] [-queue-cycles N] [-only snapshot,writers,coldstart,memory,leads,queue]
+//	go run ./bench [-size MB] [-runs N] [-dir DIR] [-queue-cycles N] [-only snapshot,writers,coldstart,memory,leads,queue,scheduler]
 //
 // All sizes use decimal megabytes (1 MB = 1,000,000 bytes).
 package main
@@ -37,7 +41,14 @@ import (
 )
 
 // benchNames lists the benchmarks in the order they run.
-var benchNames = []string{"snapshot", "writers", "coldstart", "memory", "leads", "queue"}
+var benchNames = []string{"snapshot", "writers", "coldstart", "memory", "leads", "queue", "scheduler"}
+
+// ownData are the benchmarks that make their own data; the others share
+// the generated database (and -size applies to them only).
+var ownData = []string{"leads", "queue", "scheduler"}
+
+// defaultQueueCycles is the default of -queue-cycles.
+const defaultQueueCycles = 2000
 
 // config holds the parsed command line.
 type config struct {
@@ -71,6 +82,7 @@ var benches = map[string]benchFunc{
 	"memory":    benchMemory,
 	"leads":     benchLeads,
 	"queue":     benchQueue,
+	"scheduler": benchScheduler,
 }
 
 func main() {
@@ -104,7 +116,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&cfg.dir, "dir", "", "work directory (a new directory is created inside it and removed at the end; default under "+os.TempDir()+"); needs about 2.5x -size of free disk, about 3x during the writers contrast")
 	fs.IntVar(&cfg.runs, "runs", 3, "measured runs per figure (after one warm-up run); the median is reported")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (for go tool pprof)")
-	fs.IntVar(&cfg.queueCycles, "queue-cycles", 2000, "queue benchmark: cycles per run (1 worker runs them all; 8 workers run an eighth each)")
+	fs.IntVar(&cfg.queueCycles, "queue-cycles", defaultQueueCycles, "queue benchmark: cycles per run (1 worker runs them all; 8 workers run an eighth each)")
 	fs.StringVar(&only, "only", "", "comma-separated benchmarks to run: "+strings.Join(benchNames, ","))
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -159,9 +171,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (err error) {
 	progress("work directory %s", work)
 
 	e := &env{cfg: cfg, work: work, dbPath: filepath.Join(work, "parley.db")}
-	// The leads and queue benchmarks make their own data; the others share
-	// a database.
-	if slices.ContainsFunc(cfg.only, func(n string) bool { return n != "leads" && n != "queue" }) {
+	if slices.ContainsFunc(cfg.only, func(n string) bool { return !slices.Contains(ownData, n) }) {
 		if e.db, err = generateDB(ctx, e.dbPath, int64(cfg.sizeMB)*1e6); err != nil {
 			return fmt.Errorf("generate database: %w", err)
 		}

@@ -7,9 +7,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -52,11 +50,16 @@ func goqiteDSN(path string) string {
 	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate"
 }
 
-// openGoqite creates a fresh goqite queue in dir.
-func openGoqite(ctx context.Context, dir string) (*sql.DB, *goqite.Queue, error) {
+// openGoqite creates a fresh goqite queue in dir; maxConns limits the
+// connection pool (0: database/sql's default, no limit).
+func openGoqite(ctx context.Context, dir string, maxConns int) (*sql.DB, *goqite.Queue, error) {
 	db, err := sql.Open("sqlite", goqiteDSN(filepath.Join(dir, "goqite.db")))
 	if err != nil {
 		return nil, nil, err
+	}
+	if maxConns > 0 {
+		db.SetMaxOpenConns(maxConns)
+		db.SetMaxIdleConns(maxConns)
 	}
 	var mode string
 	var sync int
@@ -76,26 +79,33 @@ func openGoqite(ctx context.Context, dir string) (*sql.DB, *goqite.Queue, error)
 		db.Close()
 		return nil, nil, fmt.Errorf("create goqite schema: %w", err)
 	}
-	if v := os.Getenv("GOQITE_MAXCONNS"); v != "" {
-		n, _ := strconv.Atoi(v)
-		db.SetMaxOpenConns(n)
-	}
 	q := goqite.New(goqite.NewOpts{DB: db, Name: "jobs", Timeout: time.Minute})
 	return db, q, nil
 }
 
-// runGoqite runs cycles of Send, Receive, Delete with workers goroutines
-// on one queue. The body is a JSON job like the record Parley stores.
-func runGoqite(ctx context.Context, dir string, workers, cycles int) (queueResult, error) {
-	db, q, err := openGoqite(ctx, dir)
+// goqiteSession is a goqite queue shared by the workers.
+type goqiteSession struct {
+	db      *sql.DB
+	q       *goqite.Queue
+	workers int
+	commits atomic.Int64
+	empty   atomic.Int64
+}
+
+func openGoqiteSession(ctx context.Context, dir string, workers, maxConns int) (queueSession, error) {
+	db, q, err := openGoqite(ctx, dir, maxConns)
 	if err != nil {
-		return queueResult{}, err
+		return nil, err
 	}
-	defer db.Close()
-	var empty atomic.Int64
+	return &goqiteSession{db: db, q: q, workers: workers}, nil
+}
+
+// run makes every worker do n cycles of Send, Receive, Delete. The body
+// is a JSON job like the record Parley stores.
+func (s *goqiteSession) run(ctx context.Context, n int, _ bool) (time.Duration, error) {
 	t0 := time.Now()
-	err = runWorkers(workers, func(w int) error {
-		for range cycles {
+	err := runWorkers(s.workers, func(w int) error {
+		for range n {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -104,35 +114,43 @@ func runGoqite(ctx context.Context, dir string, workers, cycles int) (queueResul
 			if err != nil {
 				return err
 			}
-			if err := q.Send(ctx, goqite.Message{Body: body}); err != nil {
+			if err := s.q.Send(ctx, goqite.Message{Body: body}); err != nil {
 				return fmt.Errorf("send: %w", err)
 			}
+			s.commits.Add(1)
 			var m *goqite.Message
 			for m == nil {
-				if m, err = q.Receive(ctx); err != nil {
+				if m, err = s.q.Receive(ctx); err != nil {
 					return fmt.Errorf("receive: %w", err)
 				}
 				if m == nil { // another worker took the message meanwhile
-					empty.Add(1)
+					s.empty.Add(1) // a transaction that changed nothing
 				}
 			}
-			if err := q.Delete(ctx, m.ID); err != nil {
+			s.commits.Add(1)
+			if err := s.q.Delete(ctx, m.ID); err != nil {
 				return fmt.Errorf("delete: %w", err)
 			}
+			s.commits.Add(1)
 		}
 		return nil
 	})
-	res := queueResult{cycles: workers * cycles, elapsed: time.Since(t0), commits: 3 * workers * cycles}
-	if err != nil {
-		return res, err
+	return time.Since(t0), err
+}
+
+func (s *goqiteSession) close() (queueCounts, error) {
+	if s.db == nil {
+		return queueCounts{}, nil
 	}
+	c := queueCounts{commits: s.commits.Load(), ops: s.commits.Load(), emptyReceives: s.empty.Load()}
 	var left int
-	if err := db.QueryRowContext(ctx, "select count(*) from goqite").Scan(&left); err != nil {
-		return res, err
+	err := s.db.QueryRow("select count(*) from goqite").Scan(&left)
+	if err == nil && left != 0 {
+		err = fmt.Errorf("%d messages left in the queue", left)
 	}
-	if left != 0 {
-		return res, fmt.Errorf("%d messages left in the queue", left)
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
 	}
-	res.emptyReceives = int(empty.Load())
-	return res, nil
+	s.db = nil
+	return c, err
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -66,10 +67,27 @@ func (s *section) note(format string, args ...any) {
 
 // reproduce is the command that measures every figure of the section again.
 func reproduce(name string, cfg config) string {
-	if name == "leads" { // generates its own data; -size does not apply
+	if name == "queue" && cfg.queueCycles != defaultQueueCycles {
+		return fmt.Sprintf("go run ./bench -only %s -runs %d -queue-cycles %d", name, cfg.runs, cfg.queueCycles)
+	}
+	if slices.Contains(ownData, name) { // makes its own data; -size does not apply
 		return fmt.Sprintf("go run ./bench -only %s -runs %d", name, cfg.runs)
 	}
 	return fmt.Sprintf("go run ./bench -only %s -size %d -runs %d", name, cfg.sizeMB, cfg.runs)
+}
+
+// commandLine is the command that runs the selected benchmarks again,
+// naming -size and -queue-cycles only when they apply.
+func commandLine(cfg config) string {
+	cmd := "go run ./bench"
+	if slices.ContainsFunc(cfg.only, func(n string) bool { return !slices.Contains(ownData, n) }) {
+		cmd += fmt.Sprintf(" -size %d", cfg.sizeMB)
+	}
+	cmd += fmt.Sprintf(" -runs %d", cfg.runs)
+	if slices.Contains(cfg.only, "queue") && cfg.queueCycles != defaultQueueCycles {
+		cmd += fmt.Sprintf(" -queue-cycles %d", cfg.queueCycles)
+	}
+	return cmd + " -only " + strings.Join(cfg.only, ",")
 }
 
 // render writes the section as Markdown.
@@ -107,8 +125,8 @@ func printHeader(w io.Writer, e *env) {
 	fmt.Fprintf(w, "- Date: %s\n", time.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintf(w, "- Machine: %s, %d cores, Linux %s, %s %s/%s\n",
 		cpuModel(), runtime.NumCPU(), kernelRelease(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(w, "- Command: `go run ./bench -size %d -runs %d -only %s` (one warm-up run, then %d measured run(s); medians reported, min–max in brackets)\n",
-		e.cfg.sizeMB, e.cfg.runs, strings.Join(e.cfg.only, ","), e.cfg.runs)
+	fmt.Fprintf(w, "- Command: `%s` (one warm-up run, then %d measured run(s); medians reported, min–max in brackets)\n",
+		commandLine(e.cfg), e.cfg.runs)
 	if d := e.db; d.values > 0 {
 		fmt.Fprintf(w, "- Database: %s of used pages (tx.Size()), file %s (%s allocated on disk), %d filler values of 2–4 KiB in %q; generated in %s\n",
 			fmtMB(d.txSize), fmtMB(d.fileSize), fmtMB(d.allocSize), d.values, fillBucket, fmtDur(d.took))
