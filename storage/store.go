@@ -56,6 +56,7 @@ type Store struct {
 	latest     int
 	onEvents   atomic.Pointer[func()]
 	planner    atomic.Pointer[Planner]
+	group      grouper
 }
 
 // Planner keeps the job queue in step with the campaigns. Update calls it

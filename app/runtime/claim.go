@@ -37,7 +37,9 @@ func (r *Runtime) claim(accountID uint64) (*claimed, *Block, error) {
 	}
 	var cl *claimed
 	var block *Block
-	err := r.store.Update(func(tx *storage.Tx) error {
+	// Claims and completions of accounts acting at the same moment share
+	// durable commits (storage.Group).
+	err := r.store.Group(func(tx *storage.Tx) error {
 		cl, block = nil, nil
 		a, err := tx.Account(accountID)
 		if err != nil {
@@ -55,21 +57,33 @@ func (r *Runtime) claim(accountID uint64) (*claimed, *Block, error) {
 		if err != nil {
 			return err
 		}
-		var due []model.Job
-		if err := tx.DueJobs(a.ID, now, func(j model.Job) bool {
-			due = append(due, j)
-			return len(due) < claimCandidates
-		}); err != nil {
-			return err
-		}
-		for _, j := range due {
-			var b *Block
-			cl, b, err = r.tryClaim(tx, a, j, st)
-			if err != nil || cl != nil {
+		// The earliest due job usually runs: try it alone first, and look
+		// further down the queue (decoding up to claimCandidates jobs) only
+		// when something holds it back.
+		tried := map[uint64]bool{}
+		for _, limit := range []int{1, claimCandidates} {
+			var due []model.Job
+			if err := tx.DueJobs(a.ID, now, func(j model.Job) bool {
+				if !tried[j.ID] {
+					due = append(due, j)
+				}
+				return len(due) < limit
+			}); err != nil {
 				return err
 			}
-			if block == nil {
-				block = b
+			for _, j := range due {
+				tried[j.ID] = true
+				var b *Block
+				cl, b, err = r.tryClaim(tx, a, j, st)
+				if err != nil || cl != nil {
+					return err
+				}
+				if block == nil {
+					block = b
+				}
+			}
+			if len(due) < limit {
+				break // the queue has no more due jobs
 			}
 		}
 		if block == nil {

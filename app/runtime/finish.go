@@ -26,7 +26,7 @@ func ours(tx *storage.Tx, cl *claimed) (model.Job, bool, error) {
 // complete records a job's result: the job, the lead's outcome, its event
 // and the next job, in one transaction.
 func (r *Runtime) complete(cl *claimed, res result) error {
-	return r.store.Update(func(tx *storage.Tx) error {
+	return r.store.Group(func(tx *storage.Tx) error {
 		j, mine, err := ours(tx, cl)
 		if err != nil || !mine {
 			return err
@@ -198,7 +198,7 @@ func (r *Runtime) pace(tx *storage.Tx, cl *claimed, res result) error {
 // or, when LinkedIn pushed back, a quarantined account.
 func (r *Runtime) fail(cl *claimed, cause error) error {
 	class := automation.ClassOf(cause)
-	return r.store.Update(func(tx *storage.Tx) error {
+	return r.store.Group(func(tx *storage.Tx) error {
 		j, mine, err := ours(tx, cl)
 		if err != nil || !mine {
 			return err

@@ -43,6 +43,7 @@ func (r *Runtime) PlanEnrolment(tx *storage.Tx, campaignID, leadID uint64) error
 			if j.Kind == kind && j.Due.Equal(due) && j.Step == step && j.AccountID == accountID {
 				return nil
 			}
+			r.unhold(accountID)
 			j.Kind, j.Due, j.Step, j.AccountID = kind, due, step, accountID
 			return tx.PutJob(j)
 		}
@@ -53,6 +54,7 @@ func (r *Runtime) PlanEnrolment(tx *storage.Tx, campaignID, leadID uint64) error
 		}
 		return nil
 	}
+	r.unhold(accountID) // a new job may be runnable at once
 	j, err := tx.CreateJob(model.Job{AccountID: accountID, Kind: kind, CampaignID: campaignID, LeadID: leadID,
 		Step: step, State: model.JobQueued, Due: due})
 	if err != nil {

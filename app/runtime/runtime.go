@@ -47,6 +47,7 @@ type Runtime struct {
 	rnd     *mrand.Rand
 	busy    map[uint64]model.Job // account -> job running now
 	turns   map[uint64]int64     // account -> round of its last turn
+	holds   map[uint64]time.Time // account -> no turn before (see hold)
 	round   int64
 	wake    chan struct{}
 	running sync.WaitGroup
@@ -87,13 +88,14 @@ func New(opts Options) *Runtime {
 	}
 	r := &Runtime{store: opts.Store, site: opts.Site, clock: opts.Clock, log: opts.Logger, opts: opts,
 		rnd: mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), busy: map[uint64]model.Job{},
-		turns: map[uint64]int64{}, wake: make(chan struct{}, 1)}
+		turns: map[uint64]int64{}, holds: map[uint64]time.Time{}, wake: make(chan struct{}, 1)}
 	opts.Store.SetPlanner(r)
 	return r
 }
 
 // Wake asks for a round now (after a control or a new campaign).
 func (r *Runtime) Wake() {
+	r.unhold(0)
 	select {
 	case r.wake <- struct{}{}:
 	default:

@@ -128,6 +128,12 @@ func (r *Runtime) mayAct(accountID uint64) bool {
 	if r.site == nil {
 		return false
 	}
+	r.mu.Lock()
+	held := r.clock.Now().Before(r.holds[accountID])
+	r.mu.Unlock()
+	if held {
+		return false
+	}
 	ok := false
 	r.store.View(func(tx *storage.Tx) error {
 		a, err := tx.Account(accountID)
@@ -145,6 +151,37 @@ func (r *Runtime) mayAct(accountID uint64) bool {
 	return ok
 }
 
+// holdFor bounds how long an account whose due jobs are all held back (a
+// used-up budget, a paused campaign) skips its turns; a control, a newly
+// planned job or Wake ends the hold sooner.
+const holdFor = time.Minute
+
+// hold spares an account whose claim found nothing runnable the write
+// transaction of a claim in the next rounds.
+func (r *Runtime) hold(accountID uint64, b *Block) {
+	if b == nil {
+		return
+	}
+	until := r.clock.Now().Add(holdFor)
+	if !b.Until.IsZero() && b.Until.Before(until) {
+		until = b.Until
+	}
+	r.mu.Lock()
+	r.holds[accountID] = until
+	r.mu.Unlock()
+}
+
+// unhold ends an account's hold (account 0: every hold).
+func (r *Runtime) unhold(accountID uint64) {
+	r.mu.Lock()
+	if accountID == 0 {
+		clear(r.holds)
+	} else {
+		delete(r.holds, accountID)
+	}
+	r.mu.Unlock()
+}
+
 // turn runs up to MaxJobsPerRun jobs of one account, ending at the first
 // job that loaded a LinkedIn page (the account then pauses).
 func (r *Runtime) turn(ctx context.Context, accountID uint64) error {
@@ -152,9 +189,13 @@ func (r *Runtime) turn(ctx context.Context, accountID uint64) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		cl, _, err := r.claim(accountID)
-		if err != nil || cl == nil {
+		cl, block, err := r.claim(accountID)
+		if err != nil {
 			return err
+		}
+		if cl == nil {
+			r.hold(accountID, block)
+			return nil
 		}
 		res, err := r.run(ctx, cl)
 		if err != nil {
@@ -270,6 +311,18 @@ func (r *Runtime) prepareRound() ([]uint64, error) {
 // jobs at start). A send that was in flight keeps InFlight, so its next
 // claim reconciles with the site before anything is sent again.
 func (r *Runtime) recoverLeases(all bool) error {
+	if !all {
+		// Most rounds find nothing: look in a read transaction first so
+		// they cost no durable commit.
+		expired := false
+		if err := r.store.View(func(tx *storage.Tx) error {
+			stale, err := tx.ExpiredLeases(tx.Now(), 1)
+			expired = len(stale) > 0
+			return err
+		}); err != nil || !expired {
+			return err
+		}
+	}
 	return r.store.Update(func(tx *storage.Tx) error {
 		var stale []model.Job
 		var err error
