@@ -101,6 +101,8 @@ func run(ctx context.Context, env Env) error {
 		return cli.Resume(ctx, c, cmd.control)
 	case "status":
 		return cli.Status(ctx, c, cmd.control)
+	case "selectors":
+		return cli.Selectors(c, cmd.selectors)
 	}
 	return usageError{"unknown command " + cmd.name}
 }

@@ -24,6 +24,8 @@ type command struct {
 	importArgs  importFlags
 	controlRaw  controlFlags
 	control     cli.ControlArgs
+	// selectors is the action of parley selectors: export or check.
+	selectors string
 }
 
 // controlFlags are the options of parley pause, resume and status as
@@ -79,14 +81,15 @@ func (b *boolSetting) Set(v string) error {
 }
 
 var subcommands = map[string]string{
-	"doctor":  "check the data directory, database, audit trail, backups and configuration",
-	"admin":   "set-password, create-api-key or unlock (see below)",
-	"import":  "import leads from a CSV file (see below)",
-	"pause":   "pause sending: everything, one account or one campaign (see below)",
-	"resume":  "lift a pause (see below)",
-	"status":  "what each account is doing or why it is idle, pauses, incidents",
-	"version": "print the version",
-	"help":    "print this help",
+	"doctor":    "check the data directory, database, audit trail, backups and configuration",
+	"admin":     "set-password, create-api-key or unlock (see below)",
+	"import":    "import leads from a CSV file (see below)",
+	"pause":     "pause sending: everything, one account or one campaign (see below)",
+	"resume":    "lift a pause (see below)",
+	"status":    "what each account is doing or why it is idle, pauses, incidents",
+	"selectors": "export the built-in selector pack, or check the override in the data directory",
+	"version":   "print the version",
+	"help":      "print this help",
 }
 
 func parseArgs(args []string) (command, error) {
@@ -172,6 +175,12 @@ func parseArgs(args []string) (command, error) {
 		cmd.admin.action, positional = positional[0], positional[1:]
 	} else if adminUsed {
 		return cmd, usageError{"--user, --ip, --name, --scope and --password-stdin belong to parley admin"}
+	}
+	if cmd.name == "selectors" {
+		if len(positional) == 0 || positional[0] != "export" && positional[0] != "check" {
+			return cmd, usageError{"selectors needs an action: parley selectors export, or parley selectors check"}
+		}
+		cmd.selectors, positional = positional[0], positional[1:]
 	}
 	switch cmd.name {
 	case "pause", "resume", "status":
@@ -287,6 +296,11 @@ Usage:
   parley status [--json]      each account's state or why it is idle, the
                               pauses, open incidents and dead letters; --json
                               prints it as JSON for scripts
+  parley selectors export     print the built-in selector pack (JSON); save it as
+                              selectors.json in the data directory and edit it
+                              when LinkedIn changes a page
+  parley selectors check      say which selector pack is in use and why an
+                              override is refused (exit 1 then)
   parley version | help
 
 The admin commands, import, pause, resume, status and --backup work whether
