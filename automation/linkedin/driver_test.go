@@ -1,0 +1,267 @@
+package linkedin
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mxschmitt/playwright-go"
+
+	"parley/app/model"
+	"parley/automation"
+	"parley/automation/selectors"
+	"parley/automation/sitetest"
+)
+
+// world is the driver against the LinkedIn-like test site in a real
+// headless Chromium.
+type world struct {
+	t       *testing.T
+	site    *sitetest.Site
+	base    string
+	driver  *Driver
+	browser playwright.Browser
+	evid    string
+}
+
+// contexts gives each account a context signed in to the test site.
+type contexts struct {
+	w   *world
+	mu  sync.Mutex
+	byA map[uint64]playwright.BrowserContext
+}
+
+func (c *contexts) Context(_ context.Context, accountID uint64) (playwright.BrowserContext, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if bc, ok := c.byA[accountID]; ok {
+		return bc, nil
+	}
+	bc, err := c.w.browser.NewContext()
+	if err != nil {
+		return nil, err
+	}
+	ck := c.w.site.SessionCookie(email(accountID))
+	if err := bc.AddCookies([]playwright.OptionalCookie{{Name: ck.Name, Value: ck.Value, URL: playwright.String(c.w.base)}}); err != nil {
+		return nil, err
+	}
+	c.byA[accountID] = bc
+	return bc, nil
+}
+
+func (c *contexts) Save(uint64) error { return nil }
+
+func email(accountID uint64) string {
+	return map[uint64]string{1: "anna@example.com", 2: "ben@example.com"}[accountID]
+}
+
+var (
+	anna = automation.Session{AccountID: 1, Name: "Anna"}
+	ben  = automation.Session{AccountID: 2, Name: "Ben"}
+)
+
+func profileURL(slug string) string { return "https://www.linkedin.com/in/" + slug + "/" }
+
+var (
+	browserOnce sync.Once
+	sharedPW    *playwright.Playwright
+	sharedB     playwright.Browser
+	browserErr  error
+)
+
+func newWorld(t *testing.T, opts sitetest.Options) *world {
+	t.Helper()
+	b, err := automation.FindBrowser(os.Getenv)
+	if err != nil {
+		t.Skipf("driver tests need a browser: %v", err)
+	}
+	browserOnce.Do(func() {
+		if browserErr = automation.InstallDriver(nil); browserErr != nil {
+			return
+		}
+		if sharedPW, browserErr = playwright.Run(); browserErr != nil {
+			return
+		}
+		sharedB, browserErr = sharedPW.Chromium.Launch(automation.LaunchOptions(b, true))
+	})
+	if browserErr != nil {
+		t.Fatalf("starting the browser: %v", browserErr)
+	}
+	site := sitetest.New(opts)
+	base, stop, err := site.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	site.AddAccount(sitetest.Account{Email: "anna@example.com", Password: "x", Name: "Anna Rossi"})
+	site.AddAccount(sitetest.Account{Email: "ben@example.com", Password: "x", Name: "Ben Okafor"})
+	site.AddProfile(sitetest.Profile{Slug: "ada-lovelace", FirstName: "Ada", LastName: "Lovelace", Headline: "Analyst at Engines", Company: "Analytical Engines", Location: "London", Degree: 2})
+	site.AddProfile(sitetest.Profile{Slug: "grace-hopper", FirstName: "Grace", LastName: "Hopper", Headline: "Rear Admiral", Company: "US Navy", Degree: 1})
+	pack, err := selectors.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &world{t: t, site: site, base: base, browser: sharedB, evid: t.TempDir()}
+	cs := &contexts{w: w, byA: map[uint64]playwright.BrowserContext{}}
+	t.Cleanup(func() {
+		for _, bc := range cs.byA {
+			bc.Close()
+		}
+	})
+	w.driver, err = New(Options{BaseURL: base, Contexts: cs, Pack: pack, EvidenceDir: w.evid, Keystroke: time.Millisecond, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedB != nil {
+		sharedB.Close()
+		sharedPW.Stop()
+	}
+	os.Exit(code)
+}
+
+func classOf(err error) (string, bool) {
+	var e *automation.Error
+	if errors.As(err, &e) {
+		return e.Class, e.NotSent
+	}
+	return "", false
+}
+
+// TestVisitInviteMessageWithdrawInbox: each action does what it says and
+// the site received exactly that.
+func TestVisitInviteMessageWithdrawInbox(t *testing.T) {
+	w := newWorld(t, sitetest.Options{})
+	ctx := context.Background()
+	p, err := w.driver.VisitProfile(ctx, anna, profileURL("ada-lovelace"))
+	if err != nil || p.Name != "Ada Lovelace" || p.Headline != "Analyst at Engines" || p.Company != "Analytical Engines" || p.Degree != 2 || p.Pending {
+		t.Fatalf("VisitProfile = %+v, %v", p, err)
+	}
+	res, err := w.driver.SendInvite(ctx, anna, profileURL("ada-lovelace"), "Hi Ada, glad to connect.")
+	if err != nil || res.Outcome != automation.InviteSent || !res.WithNote {
+		t.Fatalf("SendInvite = %+v, %v", res, err)
+	}
+	if inv := w.site.Invites(); len(inv) != 1 || inv[0].Note != "Hi Ada, glad to connect." || inv[0].Slug != "ada-lovelace" {
+		t.Fatalf("the site received %+v", inv)
+	}
+	if c, err := w.driver.Connection(ctx, anna, profileURL("ada-lovelace")); c != automation.ConnPending || err != nil {
+		t.Fatalf("Connection = %s, %v", c, err)
+	}
+	if _, err := w.driver.SendInvite(ctx, anna, profileURL("ada-lovelace"), ""); err == nil {
+		t.Fatal("a second invite to a pending profile was not refused")
+	} else if class, notSent := classOf(err); class != model.ErrClassPermanent || !notSent {
+		t.Fatalf("second invite: %v (%s)", err, class)
+	}
+	// Ben's context is his own: Ada is not pending for him.
+	if c, _ := w.driver.Connection(ctx, ben, profileURL("ada-lovelace")); c != automation.ConnNone {
+		t.Fatalf("Ben sees %s", c)
+	}
+	if err := w.driver.Withdraw(ctx, anna, profileURL("ada-lovelace")); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.site.Withdrawn()) != 1 {
+		t.Fatal("the site has no withdrawal")
+	}
+
+	// Messages go to connections only, and are confirmed in the thread.
+	if err := w.driver.SendMessage(ctx, anna, profileURL("grace-hopper"), "Thanks Grace! How is the Navy?"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := w.driver.MessageSent(ctx, anna, profileURL("grace-hopper"), "Thanks Grace!  How is the Navy?"); !ok || err != nil {
+		t.Fatalf("MessageSent = %v, %v", ok, err)
+	}
+	if ok, _ := w.driver.MessageSent(ctx, anna, profileURL("grace-hopper"), "something else"); ok {
+		t.Fatal("MessageSent found a message that was never sent")
+	}
+	if msgs := w.site.Messages(); len(msgs) != 1 || msgs[0].Text != "Thanks Grace! How is the Navy?" {
+		t.Fatalf("the site received %+v", msgs)
+	}
+	err = w.driver.SendMessage(ctx, anna, profileURL("ada-lovelace"), "hello")
+	if class, notSent := classOf(err); class != model.ErrClassPermanent || !notSent {
+		t.Fatalf("messaging a non-connection: %v", err)
+	}
+
+	since := time.Now().Add(-time.Minute)
+	if err := w.site.Reply("anna@example.com", "grace-hopper", "Busy, but happy to talk!"); err != nil {
+		t.Fatal(err)
+	}
+	replies, err := w.driver.Inbox(ctx, anna, since)
+	if err != nil || len(replies) != 1 || replies[0].ProfileURL != profileURL("grace-hopper") {
+		t.Fatalf("Inbox = %+v, %v", replies, err)
+	}
+	if replies, _ := w.driver.Inbox(ctx, anna, time.Now().Add(time.Hour)); len(replies) != 0 {
+		t.Fatalf("Inbox after the cursor = %+v", replies)
+	}
+	if rep, err := w.driver.Canary(ctx, anna); err != nil || len(rep.Broken) != 0 {
+		t.Fatalf("Canary = %+v, %v", rep, err)
+	}
+}
+
+// TestInviteLayoutsAndQuota: Connect under More, the German interface,
+// and the note quota that sends the invite without its note.
+func TestInviteLayoutsAndQuota(t *testing.T) {
+	w := newWorld(t, sitetest.Options{Layout: sitetest.LayoutAlt, Locale: "de"})
+	ctx := context.Background()
+	res, err := w.driver.SendInvite(ctx, anna, profileURL("ada-lovelace"), "Hallo Ada")
+	if err != nil || res.Outcome != automation.InviteSent || !res.WithNote {
+		t.Fatalf("alt layout, German: %+v, %v", res, err)
+	}
+	w.site.NoteQuota("ben@example.com", 0)
+	res, err = w.driver.SendInvite(ctx, ben, profileURL("ada-lovelace"), "Hallo Ada")
+	if err != nil || res.Outcome != automation.InviteSent || res.WithNote {
+		t.Fatalf("note quota: %+v, %v; want sent without the note", res, err)
+	}
+	if inv := w.site.Invites(); len(inv) != 2 || inv[1].Note != "" {
+		t.Fatalf("the site received %+v", inv)
+	}
+	if res, err := w.driver.SendInvite(ctx, anna, profileURL("grace-hopper"), ""); err != nil || res.Outcome != automation.InviteAlreadyConnected {
+		t.Fatalf("invite to a connection = %+v, %v", res, err)
+	}
+}
+
+// TestPushbackStopsAndKeepsEvidence: every way LinkedIn stops an account
+// is an error that quarantines it, with a screenshot, and nothing is sent.
+func TestPushbackStopsAndKeepsEvidence(t *testing.T) {
+	w := newWorld(t, sitetest.Options{})
+	ctx := context.Background()
+	for _, c := range []struct {
+		name   string
+		script func()
+		class  string
+	}{
+		{"checkpoint", func() { w.site.Checkpoint("anna@example.com") }, model.ErrClassChallenge},
+		{"restricted", func() { w.site.Restrict("anna@example.com") }, model.ErrClassChallenge},
+		{"weekly limit", func() { w.site.WeeklyLimit("anna@example.com") }, model.ErrClassChallenge},
+		{"signed out", func() { w.site.ExpireSession("anna@example.com") }, model.ErrClassLogin},
+	} {
+		w.site.Clear("anna@example.com")
+		c.script()
+		_, err := w.driver.SendInvite(ctx, anna, profileURL("ada-lovelace"), "")
+		class, notSent := classOf(err)
+		if class != c.class || !notSent || !strings.Contains(err.Error(), "evidence: ") {
+			t.Errorf("%s: %v (class %q, not sent %v)", c.name, err, class, notSent)
+		}
+		if c.name == "signed out" {
+			break // the session is gone for good
+		}
+	}
+	if n := len(w.site.Invites()); n != 0 {
+		t.Fatalf("%d invites went out while LinkedIn pushed back", n)
+	}
+	shots, _ := filepath.Glob(filepath.Join(w.evid, "account-1", "*.png"))
+	if len(shots) < 4 {
+		t.Fatalf("%d screenshots kept; want one per pushback", len(shots))
+	}
+	if fi, err := os.Stat(shots[0]); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("evidence file mode: %v %v", fi.Mode(), err)
+	}
+}
