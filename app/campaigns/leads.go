@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"parley/app/campaigns/leadurl"
@@ -240,4 +241,19 @@ func actorOf(o model.Origin) string {
 		return "anonymous"
 	}
 	return o.Actor
+}
+
+// MarkRepliedTx records a reply from a lead whose sequence has already
+// ended (the last message went out, then they answered): the lead moves to
+// replied with its event. A lead already replied, or in a state that
+// cannot move to replied (blacklisted, erased), is left as it is.
+func MarkRepliedTx(tx *storage.Tx, leadID uint64, at time.Time, o model.Origin) error {
+	l, err := tx.Lead(leadID)
+	if err != nil {
+		return err
+	}
+	if l.Replied || model.CheckTransition(l.State, model.LeadReplied) != nil {
+		return nil
+	}
+	return moveLead(tx, &l, model.LeadReplied, "replied after the sequence ended", o, map[string]any{"at": at})
 }

@@ -145,6 +145,22 @@ func (r *Runtime) recordReplies(tx *storage.Tx, accountID uint64, replies []auto
 		if err != nil {
 			return err
 		}
+		ours, active := false, false
+		for _, e := range ens {
+			ours = ours || e.AccountID == accountID
+			active = active || e.AccountID == accountID && e.Status == model.EnrolActive
+		}
+		if ours && !active {
+			// The sequence ended (its last message went out) before the
+			// answer came: the lead still replied.
+			if err := campaigns.MarkRepliedTx(tx, l.ID, rep.At, schedulerOrigin); err != nil {
+				return err
+			}
+			if err := bump(tx, accountID, outcomeStat(sequence.Replied)); err != nil {
+				return err
+			}
+			continue
+		}
 		for _, e := range ens {
 			if e.AccountID != accountID || e.Status != model.EnrolActive {
 				continue

@@ -202,3 +202,30 @@ func TestSessionsLostTogetherAreSev1(t *testing.T) {
 		t.Fatalf("incidents = %+v; want one SEV-1 naming both accounts", in)
 	}
 }
+
+// TestReplyAfterTheLastMessageCounts: a lead who answers after the last
+// message of the sequence went out (the enrolment is complete) is still
+// marked replied.
+func TestReplyAfterTheLastMessageCounts(t *testing.T) {
+	acct := always("A", 1)
+	acct.steps = func(note, msg uint64) []model.Step {
+		return []model.Step{
+			{Kind: model.StepInvite, Variants: []model.Variant{{TemplateID: note}}},
+			{Kind: model.StepWaitAccept, WaitDays: 14, OnTimeout: model.TimeoutWithdraw},
+			{Kind: model.StepMessage, Variants: []model.Variant{{TemplateID: msg}}},
+		}
+	}
+	s := newSim(t, Options{}, acct)
+	a, l := s.accounts[0], s.leads[s.accounts[0].ID][0]
+	s.run(time.Hour, 10*time.Minute, nil)
+	s.site.Connect(a.ID, l.ProfileURL)
+	s.run(48*time.Hour, 30*time.Minute, nil)
+	if st := s.lead(l.ID).State; st != model.LeadMessaged {
+		t.Fatalf("lead is %s; want messaged", st)
+	}
+	s.site.ReplyFrom(a.ID, l.ProfileURL, s.clock.Now())
+	s.run(4*time.Hour, 30*time.Minute, nil)
+	if got := s.lead(l.ID); got.State != model.LeadReplied || !got.Replied {
+		t.Fatalf("lead is %s (replied %v); want replied", got.State, got.Replied)
+	}
+}
