@@ -25,45 +25,7 @@ func TestCampaignEndToEnd(t *testing.T) {
 	clock := clocktest.New(time.Now().UTC().Add(-10 * 24 * time.Hour).Truncate(time.Minute))
 	store := storagetest.Open(t, clock)
 	rt := runtime.New(runtime.Options{Store: store, Site: w.driver, Clock: clock, Seed: 1})
-	svc := campaigns.New(store)
-	who := model.Origin{Actor: "alice", AuthMethod: "session", PeerIP: "127.0.0.1"}
-
-	var acct model.Account
-	if err := store.Update(func(tx *storage.Tx) (err error) {
-		acct, err = tx.CreateAccount(model.Account{Name: "Anna", TimeZone: "UTC", WorkStart: "00:00", WorkEnd: "23:59",
-			WorkDays: []time.Weekday{0, 1, 2, 3, 4, 5, 6}, Type: model.AccountPremium, Limits: model.DefaultLimits(), CreatedAt: tx.Now()})
-		return err
-	}); err != nil || acct.ID != anna.AccountID {
-		t.Fatalf("account %d: %v", acct.ID, err)
-	}
-	note, err := svc.CreateTemplate(campaigns.TemplateInput{Name: "note", Kind: model.TextNote, Body: "Hi {{first_name}}, glad to connect."}, who)
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg, err := svc.CreateTemplate(campaigns.TemplateInput{Name: "msg", Kind: model.TextMessage, Body: "Thanks {{first_name}}! How is {{company}}?"}, who)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lead, err := svc.CreateLead(campaigns.LeadInput{ProfileURL: "https://www.linkedin.com/in/ada-lovelace/", FirstName: "Ada", LastName: "Lovelace",
-		Company: "Analytical Engines", List: "fair"}, who)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var listID uint64
-	store.View(func(tx *storage.Tx) error { l, _, err := tx.ListByName("fair"); listID = l.ID; return err })
-	c, err := svc.CreateCampaign(campaigns.CampaignInput{Name: "fair", AccountIDs: []uint64{acct.ID},
-		Source: model.LeadSource{Kind: model.SourceList, ListID: listID}, Steps: []model.Step{
-			{Kind: model.StepInvite, Variants: []model.Variant{{TemplateID: note.ID}}},
-			{Kind: model.StepWaitAccept, WaitDays: 14, OnTimeout: model.TimeoutWithdraw},
-			{Kind: model.StepMessage, Variants: []model.Variant{{TemplateID: msg.ID}}},
-		}}, who)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := svc.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
-		t.Fatal(err)
-	}
-
+	acct, lead := buildCampaign(t, store)
 	state := func() model.LeadState {
 		var l model.Lead
 		store.View(func(tx *storage.Tx) (err error) { l, err = tx.Lead(lead.ID); return err })
@@ -105,4 +67,49 @@ func TestCampaignEndToEnd(t *testing.T) {
 	if len(w.site.Invites()) != 1 || len(w.site.Messages()) != 1 {
 		t.Fatalf("sends: %d invites, %d messages; want 1 and 1", len(w.site.Invites()), len(w.site.Messages()))
 	}
+}
+
+// buildCampaign makes Anna's account, the templates, Ada as a lead and an
+// active campaign (invite with a note, wait, message) in store.
+func buildCampaign(t *testing.T, store *storage.Store) (model.Account, model.Lead) {
+	t.Helper()
+	svc := campaigns.New(store)
+	who := model.Origin{Actor: "alice", AuthMethod: "session", PeerIP: "127.0.0.1"}
+	var acct model.Account
+	if err := store.Update(func(tx *storage.Tx) (err error) {
+		acct, err = tx.CreateAccount(model.Account{Name: "Anna", TimeZone: "UTC", WorkStart: "00:00", WorkEnd: "23:59",
+			WorkDays: []time.Weekday{0, 1, 2, 3, 4, 5, 6}, Type: model.AccountPremium, Limits: model.DefaultLimits(), CreatedAt: tx.Now()})
+		return err
+	}); err != nil || acct.ID != anna.AccountID {
+		t.Fatalf("account %d: %v", acct.ID, err)
+	}
+	note, err := svc.CreateTemplate(campaigns.TemplateInput{Name: "note", Kind: model.TextNote, Body: "Hi {{first_name}}, glad to connect."}, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := svc.CreateTemplate(campaigns.TemplateInput{Name: "msg", Kind: model.TextMessage, Body: "Thanks {{first_name}}! How is {{company}}?"}, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead, err := svc.CreateLead(campaigns.LeadInput{ProfileURL: "https://www.linkedin.com/in/ada-lovelace/", FirstName: "Ada", LastName: "Lovelace",
+		Company: "Analytical Engines", List: "fair"}, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listID uint64
+	store.View(func(tx *storage.Tx) error { l, _, err := tx.ListByName("fair"); listID = l.ID; return err })
+	c, err := svc.CreateCampaign(campaigns.CampaignInput{Name: "fair", AccountIDs: []uint64{acct.ID},
+		Source: model.LeadSource{Kind: model.SourceList, ListID: listID}, Steps: []model.Step{
+			{Kind: model.StepInvite, Variants: []model.Variant{{TemplateID: note.ID}}},
+			{Kind: model.StepWaitAccept, WaitDays: 14, OnTimeout: model.TimeoutWithdraw},
+			{Kind: model.StepMessage, Variants: []model.Variant{{TemplateID: msg.ID}}},
+		}}, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.SetCampaignState(c.ID, model.CampaignActive, who); err != nil {
+		t.Fatal(err)
+	}
+
+	return acct, lead
 }

@@ -64,6 +64,9 @@ func (s *Site) sendInvite(w http.ResponseWriter, r *http.Request, v viewer) {
 	loc := s.opts.Locale
 	switch {
 	case err == nil:
+		if hook := s.opts.AfterInvite; hook != nil {
+			hook(Invite{Account: v.Email, Slug: slug, Note: note, At: s.now()})
+		}
 		writeJSON(w, http.StatusOK, result{Code: "sent", Toast: text(loc, "invite_sent", p.Name()), Refresh: true})
 	case errors.Is(err, errWeeklyLimit):
 		writeJSON(w, http.StatusTooManyRequests, result{Code: err.Error(), Modal: "/preload/weekly-limit/"})

@@ -30,6 +30,10 @@ type Options struct {
 	Clock func() time.Time
 	// SlowPages, when > 0, delays every response except static files.
 	SlowPages time.Duration
+	// AfterInvite, when set, is called with every invitation once it is
+	// recorded and before the browser gets its answer (crash tests block
+	// here, so the invite exists while its sender has not heard back).
+	AfterInvite func(Invite)
 }
 
 // Site is the LinkedIn-like site with its in-memory state. Its methods are
