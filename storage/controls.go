@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"time"
@@ -115,6 +116,50 @@ func (t *Tx) PutQuarantine(q model.Quarantine) error {
 		return err
 	}
 	return t.b.Bucket(bucketControls).Put(quarantineKey(q.AccountID), v)
+}
+
+func degradedKey(accountID uint64, kind string) []byte {
+	return []byte("degraded:" + strconv.FormatUint(accountID, 10) + ":" + kind)
+}
+
+// Degraded reads the degradation of one kind of job on an account.
+func (t *Tx) Degraded(accountID uint64, kind string) (model.Degradation, bool, error) {
+	var d model.Degradation
+	v := t.b.Bucket(bucketControls).Get(degradedKey(accountID, kind))
+	if v == nil {
+		return d, false, nil
+	}
+	_, err := decode(v, controlVersion, &d)
+	return d, err == nil, err
+}
+
+// PutDegraded stores a degradation.
+func (t *Tx) PutDegraded(d model.Degradation) error {
+	v, err := encode(controlVersion, d)
+	if err != nil {
+		return err
+	}
+	return t.b.Bucket(bucketControls).Put(degradedKey(d.AccountID, d.Kind), v)
+}
+
+// Degradations lists every degradation.
+func (t *Tx) Degradations() ([]model.Degradation, error) {
+	var out []model.Degradation
+	prefix := []byte("degraded:")
+	c := t.b.Bucket(bucketControls).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var d model.Degradation
+		if _, err := decode(v, controlVersion, &d); err != nil {
+			return nil, fmt.Errorf("storage: degradation %s: %w", k, err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// DeleteDegraded lifts a degradation.
+func (t *Tx) DeleteDegraded(accountID uint64, kind string) error {
+	return t.b.Bucket(bucketControls).Delete(degradedKey(accountID, kind))
 }
 
 // DeleteQuarantine lifts an account's quarantine.

@@ -111,6 +111,17 @@ type Quarantine struct {
 	LoginNeeded bool `json:"login_needed,omitempty"`
 }
 
+// Degradation stops one kind of job on one account because LinkedIn's
+// page no longer matches the selector pack; the other kinds carry on.
+// Resolving its incident lifts it.
+type Degradation struct {
+	AccountID  uint64    `json:"account_id"`
+	Kind       string    `json:"kind"`
+	What       string    `json:"what"`
+	IncidentID uint64    `json:"incident_id"`
+	At         time.Time `json:"at"`
+}
+
 // Incident severities.
 const (
 	Sev1 = "SEV-1"

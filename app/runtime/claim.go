@@ -120,6 +120,9 @@ func (r *Runtime) tryClaim(tx *storage.Tx, a model.Account, j model.Job, st Sett
 		}
 		c = &camp
 	}
+	if b, err := degradedBlock(tx, a.ID, j.Kind); err != nil || b != nil {
+		return nil, b, err
+	}
 	cl := &claimed{job: j, acct: a, reconcile: j.InFlight}
 	if j.Kind == model.JobCheckInbox {
 		cl.since = tx.AccountMark(markInbox, a.ID)
@@ -172,6 +175,17 @@ func (r *Runtime) tryClaim(tx *storage.Tx, a model.Account, j model.Job, st Sett
 	}
 	cl.job = j
 	return cl, nil, nil
+}
+
+// degradedBlock says why a kind of job is stopped on an account (nil when
+// it is not).
+func degradedBlock(tx *storage.Tx, accountID uint64, kind string) (*Block, error) {
+	d, ok, err := tx.Degraded(accountID, kind)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &Block{Code: BlockDegraded, Reason: fmt.Sprintf("%s stopped: LinkedIn's page changed (%s); patch the selector pack, then resolve incident %d",
+		kindWords(kind), d.What, d.IncidentID)}, nil
 }
 
 // settle finishes a queued job that turned out to have nothing to do.

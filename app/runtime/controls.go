@@ -257,6 +257,9 @@ func (r *Runtime) moveIncident(id uint64, to, note string, o model.Origin) (mode
 		in.Timeline = append(in.Timeline, model.IncidentEntry{At: now, By: actor(o), What: what})
 		if to == model.IncidentResolved {
 			in.ResolvedAt = now
+			if err := liftDegradations(tx, in.ID, o); err != nil {
+				return err
+			}
 		}
 		if err := tx.PutIncident(in); err != nil {
 			return err
@@ -268,6 +271,9 @@ func (r *Runtime) moveIncident(id uint64, to, note string, o model.Origin) (mode
 		}
 		return audit(tx, o, "control", "incident_"+to, fmt.Sprintf("incident:%d", in.ID), map[string]string{"severity": in.Severity, "note": note})
 	})
+	if err == nil && to == model.IncidentResolved {
+		r.Wake()
+	}
 	return in, err
 }
 

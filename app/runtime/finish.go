@@ -1,8 +1,9 @@
 package runtime
 
 import (
-	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"parley/app/campaigns"
@@ -116,9 +117,8 @@ func (r *Runtime) recordResult(tx *storage.Tx, cl *claimed, j model.Job, res res
 		}
 		return r.planAccountJob(tx, j.AccountID, j.Kind, tx.Now().Add(r.opts.InboxEvery))
 	case j.Kind == model.JobCanary:
-		for action, what := range res.broken {
-			if _, err := r.openIncident(tx, model.Sev3, "selector_degraded", j.AccountID,
-				fmt.Sprintf("%s: the %s action no longer matches the page (%s)", cl.acct.Name, action, what)); err != nil {
+		for _, action := range slices.Sorted(maps.Keys(res.broken)) {
+			if err := r.degrade(tx, cl.acct, kindsOfAction(action), "the selector canary: "+res.broken[action]); err != nil {
 				return err
 			}
 		}
@@ -247,15 +247,20 @@ func (r *Runtime) fail(cl *claimed, cause error) error {
 			if err := r.quarantineForSite(tx, cl.acct, class, j.LastError); err != nil {
 				return err
 			}
-		case model.ErrClassPermanent, model.ErrClassSelector:
-			if err := r.deadLetter(tx, j); err != nil {
+		case model.ErrClassSelector:
+			// The page changed, not the lead: this kind of job stops on
+			// this account (the job waits, no attempt spent) until a person
+			// patches the selector pack and resolves the incident.
+			j.State, j.Due, j.Attempt = model.JobQueued, now, max(j.Attempt-1, 0)
+			if err := tx.PutJob(j); err != nil {
 				return err
 			}
-			if class == model.ErrClassSelector {
-				if _, err := r.openIncident(tx, model.Sev3, "selector_degraded", j.AccountID,
-					fmt.Sprintf("%s: %s failed because the page no longer matches the selector pack", cl.acct.Name, j.Kind)); err != nil {
-					return err
-				}
+			if err := r.degrade(tx, cl.acct, []string{j.Kind}, j.LastError); err != nil {
+				return err
+			}
+		case model.ErrClassPermanent:
+			if err := r.deadLetter(tx, j); err != nil {
+				return err
 			}
 		default:
 			if j.Attempt >= st.MaxAttempts {

@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"parley/app/model"
@@ -171,6 +172,95 @@ func (r *Runtime) deadLetterBurst(tx *storage.Tx, j model.Job) error {
 	_, err = r.openIncident(tx, model.Sev2, "dead_letter_burst", a.ID,
 		fmt.Sprintf("%s: %d jobs failed for good within an hour; see the dead letters", a.Name, deadLetterBurstSize))
 	return err
+}
+
+// degrade stops kinds of job on an account because the page no longer
+// matches the selector pack, under one SEV-3 incident per account.
+func (r *Runtime) degrade(tx *storage.Tx, a model.Account, kinds []string, what string) error {
+	words := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		words = append(words, kindWords(k))
+	}
+	in, err := r.openIncident(tx, model.Sev3, "selector_degraded", a.ID,
+		fmt.Sprintf("%s: %s stopped because LinkedIn's page no longer matches the selector pack: %s", a.Name, strings.Join(words, ", "), what))
+	if err != nil {
+		return err
+	}
+	for _, k := range kinds {
+		if _, ok, err := tx.Degraded(a.ID, k); err != nil || ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		d := model.Degradation{AccountID: a.ID, Kind: k, What: what, IncidentID: in.ID, At: tx.Now()}
+		if err := tx.PutDegraded(d); err != nil {
+			return err
+		}
+		e := event("account.action_degraded", schedulerOrigin, map[string]any{"account": a.ID, "kind": k, "what": what, "incident": in.ID})
+		e.Subject = fmt.Sprintf("account:%d", a.ID)
+		if _, err := tx.AppendEvent(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// liftDegradations ends the degradations an incident caused.
+func liftDegradations(tx *storage.Tx, incidentID uint64, o model.Origin) error {
+	ds, err := tx.Degradations()
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if d.IncidentID != incidentID {
+			continue
+		}
+		if err := tx.DeleteDegraded(d.AccountID, d.Kind); err != nil {
+			return err
+		}
+		e := event("account.action_restored", o, map[string]any{"account": d.AccountID, "kind": d.Kind, "incident": incidentID})
+		e.Subject = fmt.Sprintf("account:%d", d.AccountID)
+		if _, err := tx.AppendEvent(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kindsOfAction maps a Site action the canary reports to the job kinds
+// that need it.
+func kindsOfAction(action string) []string {
+	switch action {
+	case "visit":
+		return []string{model.JobVisit, model.JobCheckAccept}
+	case "invite":
+		return []string{model.JobInvite}
+	case "message":
+		return []string{model.JobMessage}
+	case "withdraw":
+		return []string{model.JobWithdraw}
+	case "inbox":
+		return []string{model.JobCheckInbox}
+	}
+	// "session" and anything unknown: every page action.
+	return []string{model.JobVisit, model.JobInvite, model.JobCheckAccept, model.JobMessage, model.JobWithdraw, model.JobCheckInbox}
+}
+
+// kindWords names a kind of job for a person.
+func kindWords(kind string) string {
+	if a, ok := budgeted[kind]; ok {
+		return a.name
+	}
+	switch kind {
+	case model.JobCheckAccept:
+		return "acceptance checks"
+	case model.JobCheckInbox:
+		return "inbox checks"
+	case model.JobCanary:
+		return "selector canary"
+	}
+	return kind
 }
 
 // authAnomalyBurst sign-in lockouts of the dashboard within an hour open a

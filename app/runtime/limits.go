@@ -83,6 +83,7 @@ const (
 	BlockPacing      = "pacing"
 	BlockNothingDue  = "nothing_due"
 	BlockNoBrowser   = "no_browser"
+	BlockDegraded    = "action_degraded"
 )
 
 // noBrowser is why nothing runs when no LinkedIn driver is installed.

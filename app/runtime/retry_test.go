@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -228,4 +230,54 @@ func TestReplyAfterTheLastMessageCounts(t *testing.T) {
 	if got := s.lead(l.ID); got.State != model.LeadReplied || !got.Replied {
 		t.Fatalf("lead is %s (replied %v); want replied", got.State, got.Replied)
 	}
+}
+
+// TestSelectorFailureDegradesOnlyThatAction: when the page no longer
+// matches the selector pack, invites stop on that account (the job waits,
+// no dead letter), its other work and the other accounts carry on, and
+// resolving the incident brings invites back.
+func TestSelectorFailureDegradesOnlyThatAction(t *testing.T) {
+	s := newSim(t, Options{}, always("A", 2), always("B", 1))
+	a, b := s.accounts[0], s.accounts[1]
+	s.site.FailNext(a.ID, "invite", siteErr(model.ErrClassSelector, "invite"))
+	s.run(2*time.Hour, 10*time.Minute, nil)
+	if s.invitesBy(a.ID) != 0 || s.invitesBy(b.ID) != 1 {
+		t.Fatalf("invites: A %d, B %d; want A stopped, B going", s.invitesBy(a.ID), s.invitesBy(b.ID))
+	}
+	if dead, _ := s.rt.DeadLetters(0, 10); len(dead) != 0 {
+		t.Fatalf("dead letters %+v; a changed page is not the lead's fault", dead)
+	}
+	st := s.status(a.ID)
+	if !slices.ContainsFunc(st.Held, func(h string) bool { return strings.Contains(h, "invites stopped") }) && !strings.Contains(st.Text, "invites stopped") {
+		t.Fatalf("A's status = %q held %v; want why invites stopped", st.Text, st.Held)
+	}
+	in, _ := s.rt.Incidents(10)
+	if len(in) != 1 || in[0].Severity != model.Sev3 || in[0].Kind != "selector_degraded" {
+		t.Fatalf("incidents = %+v; want one SEV-3", in)
+	}
+	if _, err := s.rt.ResolveIncident(in[0].ID, "patched selectors.json", operator); err != nil {
+		t.Fatal(err)
+	}
+	s.run(2*time.Hour, 10*time.Minute, nil)
+	if s.invitesBy(a.ID) != 2 {
+		t.Fatalf("after resolving, A sent %d invites; want 2", s.invitesBy(a.ID))
+	}
+}
+
+// TestCanaryDegradesTheBrokenAction: a broken element found by the canary
+// stops the action that needs it.
+func TestCanaryDegradesTheBrokenAction(t *testing.T) {
+	s := newSim(t, Options{}, always("A", 1))
+	a := s.accounts[0]
+	s.site.Break("message", "the message field")
+	s.run(time.Hour, 10*time.Minute, nil)
+	s.store.View(func(tx *storage.Tx) error {
+		if _, ok, _ := tx.Degraded(a.ID, model.JobMessage); !ok {
+			t.Error("messages were not stopped after the canary found them broken")
+		}
+		if _, ok, _ := tx.Degraded(a.ID, model.JobInvite); ok {
+			t.Error("invites were stopped too")
+		}
+		return nil
+	})
 }

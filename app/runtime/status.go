@@ -180,6 +180,10 @@ func dueBlock(tx *storage.Tx, a model.Account, st Settings, now time.Time) (*Blo
 			}
 			c = &camp
 		}
+		if b, _ := degradedBlock(tx, a.ID, j.Kind); b != nil {
+			note(b)
+			return scanned < claimCandidates
+		}
 		if _, b := checkBudget(tx, a, c, j.Kind, st, now); b != nil && !j.InFlight {
 			note(b)
 			return scanned < claimCandidates
