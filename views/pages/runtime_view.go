@@ -117,6 +117,8 @@ func stateWords(state string) string {
 		return "waiting"
 	case "no_browser":
 		return "no browser"
+	case "action_degraded":
+		return "action stopped"
 	}
 	return strings.ReplaceAll(state, "_", " ")
 }
@@ -127,6 +129,8 @@ func stateKind(state string) string {
 	case "running", "ready":
 		return "ok"
 	case "quarantined", "login_needed":
+		return "bad"
+	case "action_degraded":
 		return "bad"
 	case "paused", "paused_global", "no_browser", "daily_limit", "weekly_limit", "warmup_limit", "campaign_limit", "campaign_paused":
 		return "warn"
