@@ -15,11 +15,14 @@
 //     workers, with the commits and grouped operations actually counted;
 //   - scheduler: runtime.Round time with 100k queued jobs across 10
 //     accounts, against the same rounds with 1k jobs.
+//   - browsermem: PSS of one shared headless browser with 1, 3 and 8
+//     account contexts, against the bare browser and against separate
+//     persistent-profile browsers.
 //
 // Every speed figure is reported in absolute units and as a ratio against a
 // baseline measured in the same run. Run it from the repository root:
 //
-//	go run ./bench [-size MB] [-runs N] [-dir DIR] [-queue-cycles N] [-only snapshot,writers,coldstart,memory,leads,queue,scheduler]
+//	go run ./bench [-size MB] [-runs N] [-dir DIR] [-queue-cycles N] [-only snapshot,writers,coldstart,memory,leads,queue,scheduler,browsermem]
 //
 // All sizes use decimal megabytes (1 MB = 1,000,000 bytes).
 package main
@@ -41,11 +44,11 @@ import (
 )
 
 // benchNames lists the benchmarks in the order they run.
-var benchNames = []string{"snapshot", "writers", "coldstart", "memory", "leads", "queue", "scheduler"}
+var benchNames = []string{"snapshot", "writers", "coldstart", "memory", "leads", "queue", "scheduler", "browsermem"}
 
 // ownData are the benchmarks that make their own data; the others share
 // the generated database (and -size applies to them only).
-var ownData = []string{"leads", "queue", "scheduler"}
+var ownData = []string{"leads", "queue", "scheduler", "browsermem"}
 
 // defaultQueueCycles is the default of -queue-cycles.
 const defaultQueueCycles = 2000
@@ -76,13 +79,14 @@ type env struct {
 type benchFunc func(ctx context.Context, e *env) (*section, error)
 
 var benches = map[string]benchFunc{
-	"snapshot":  benchSnapshot,
-	"writers":   benchWriters,
-	"coldstart": benchColdStart,
-	"memory":    benchMemory,
-	"leads":     benchLeads,
-	"queue":     benchQueue,
-	"scheduler": benchScheduler,
+	"snapshot":   benchSnapshot,
+	"writers":    benchWriters,
+	"coldstart":  benchColdStart,
+	"memory":     benchMemory,
+	"leads":      benchLeads,
+	"queue":      benchQueue,
+	"scheduler":  benchScheduler,
+	"browsermem": benchBrowserMem,
 }
 
 func main() {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"parley/app/backups"
 	"parley/app/control"
 	"parley/app/health"
+	"parley/automation/browser"
 	"parley/storage"
 )
 
@@ -28,6 +30,7 @@ func Doctor(ctx context.Context, c Context) error {
 		d.warn("configuration", w)
 	}
 	d.check("data directory", func() (string, error) { return checkDataDir(p.Root) })
+	d.browserChecks(ctx, p.BrowserProfiles())
 
 	client, running := control.Connect(ctx, p)
 	if running == nil {
@@ -126,6 +129,64 @@ func checkDataDir(root string) (string, error) {
 	probe.Close()
 	os.Remove(probe.Name())
 	return "present, private and writable", nil
+}
+
+// browserChecks reports what browser sessions need (browser, Node.js,
+// playwright driver) and whether the saved sessions are private. Only a
+// missing or broken piece fails; a driver that is fetched on first use is
+// a warning.
+func (d *doctor) browserChecks(ctx context.Context, dir string) {
+	r := browser.Probe(ctx, os.Getenv)
+	d.check("browser", func() (string, error) {
+		b := r.Browser
+		if b.Status == browser.Missing {
+			return "", fmt.Errorf("%s; %s. %s", b.Problem, b.Fix, r.Fallback)
+		}
+		return fmt.Sprintf("%s at %s (%s)", b.Version, b.Path, b.How), nil
+	})
+	d.piece("Node.js", r.Node, func() string {
+		return fmt.Sprintf("Node.js %s at %s (%s) runs the playwright driver", r.Node.Version, r.Node.Path, r.Node.How)
+	})
+	d.piece("playwright driver", r.Driver, func() string {
+		return fmt.Sprintf("playwright driver %s in %s", r.Driver.Version, r.Driver.Path)
+	})
+	if r.Root {
+		d.info("browser", "Parley runs as root, so Chromium starts without its sandbox (--no-sandbox); run Parley as a normal user to keep the sandbox")
+	}
+	d.check("browser sessions", func() (string, error) { return checkSessions(dir) })
+}
+
+// piece prints one line for p: ok, a warning (something happens on first
+// use) or a failure with its fix.
+func (d *doctor) piece(what string, p browser.Piece, ok func() string) {
+	switch p.Status {
+	case browser.Later:
+		d.warn("browser", fmt.Sprintf("%s: %s (%s)", what, p.Problem, p.Fix))
+	default:
+		d.check("browser", func() (string, error) {
+			if p.Status == browser.Missing {
+				return "", fmt.Errorf("%s: %s; %s", what, p.Problem, p.Fix)
+			}
+			return ok(), nil
+		})
+	}
+}
+
+// checkSessions: the saved browser sessions hold LinkedIn session cookies,
+// so the folder must be 0700 and everything in it 0600.
+func checkSessions(dir string) (string, error) {
+	s, err := browser.ListSessions(dir)
+	switch {
+	case err != nil:
+		return "", err
+	case !s.Exists:
+		return "no saved sessions yet; " + dir + " is created on the first start", nil
+	case !s.DirPrivate:
+		return "", fmt.Errorf("%s is readable by other users (mode %v) and holds LinkedIn session cookies; run chmod -R go-rwx %s", dir, s.DirMode, dir)
+	case len(s.Exposed) > 0:
+		return "", fmt.Errorf("readable by other users: %s; these hold LinkedIn session cookies: run chmod -R go-rwx %s", strings.Join(s.Exposed, ", "), dir)
+	}
+	return fmt.Sprintf("%d saved, readable only by you (folder 0700, files 0600): %s", len(s.Saved), dir), nil
 }
 
 type doctor struct {

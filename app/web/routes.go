@@ -49,7 +49,7 @@ type route struct {
 // routes is the one route table; each area of the product adds its part.
 func (s *Server) routes() []route {
 	var all []route
-	for _, part := range [][]route{s.coreRoutes(), s.templateRoutes(), s.campaignRoutes(), s.approvalRoutes(), s.dncRoutes(), s.outreachRoutes(), s.runtimeRoutes()} {
+	for _, part := range [][]route{s.coreRoutes(), s.templateRoutes(), s.campaignRoutes(), s.approvalRoutes(), s.dncRoutes(), s.outreachRoutes(), s.runtimeRoutes(), s.browserRoutes()} {
 		all = append(all, part...)
 	}
 	return all
