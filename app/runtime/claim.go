@@ -35,6 +35,9 @@ func (r *Runtime) claim(accountID uint64) (*claimed, *Block, error) {
 	if r.site == nil {
 		return nil, noBrowser, nil
 	}
+	if b := r.signedOut(accountID); b != nil {
+		return nil, b, nil
+	}
 	var cl *claimed
 	var block *Block
 	// Claims and completions of accounts acting at the same moment share

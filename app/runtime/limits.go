@@ -86,6 +86,19 @@ const (
 	BlockDegraded    = "action_degraded"
 )
 
+// notSignedIn is why an account without a LinkedIn session waits.
+var notSignedIn = &Block{Code: BlockLogin,
+	Reason: "login needed: this account is not signed in to LinkedIn in Parley yet; press Log in on the account page and sign in yourself (Parley never types the password)"}
+
+// signedOut says why an account cannot act for want of a session (nil
+// when it has one).
+func (r *Runtime) signedOut(accountID uint64) *Block {
+	if r.opts.SignedIn != nil && !r.opts.SignedIn(accountID) {
+		return notSignedIn
+	}
+	return nil
+}
+
 // noBrowser is why nothing runs when no LinkedIn driver is installed.
 var noBrowser = &Block{Code: BlockNoBrowser,
 	Reason: "waiting for a browser: no LinkedIn browser driver is set up on this computer, so jobs wait in the queue"}

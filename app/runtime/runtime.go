@@ -33,6 +33,9 @@ type Options struct {
 	AcceptEvery, InboxEvery, CanaryEvery time.Duration
 	// Seed makes pauses and jitter repeatable in tests (0: random).
 	Seed uint64
+	// SignedIn, when set, says whether an account has a LinkedIn session
+	// to act with; an account without one waits and says "login needed".
+	SignedIn func(accountID uint64) bool
 }
 
 // Runtime is the job queue, the scheduler and the controls.

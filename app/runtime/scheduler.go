@@ -125,7 +125,7 @@ func (r *Runtime) Round(ctx context.Context) error {
 
 // mayAct is a cheap read-only look before a turn takes a write lock.
 func (r *Runtime) mayAct(accountID uint64) bool {
-	if r.site == nil {
+	if r.site == nil || r.signedOut(accountID) != nil {
 		return false
 	}
 	r.mu.Lock()

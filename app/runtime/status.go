@@ -86,8 +86,11 @@ func (r *Runtime) Status() (Status, error) {
 			if err != nil {
 				return err
 			}
-			if r.site == nil && as.State == "ready" {
+			switch {
+			case r.site == nil && as.State == "ready":
 				as.State, as.Text = noBrowser.Code, noBrowser.Reason
+			case r.signedOut(a.ID) != nil && (as.State == "ready" || as.State == BlockPacing || as.State == BlockNothingDue || as.State == BlockHours):
+				as.State, as.Text, as.Until = notSignedIn.Code, notSignedIn.Reason, time.Time{}
 			}
 			s.Accounts = append(s.Accounts, as)
 		}

@@ -134,3 +134,23 @@ func (s *sim) deferAccountJobs(a model.Account, d time.Duration) {
 		s.t.Fatal(err)
 	}
 }
+
+// TestNotSignedInWaits: an account without a LinkedIn session does
+// nothing and says how to sign in; once it has one it acts.
+func TestNotSignedInWaits(t *testing.T) {
+	signed := map[uint64]bool{}
+	s := newSim(t, Options{SignedIn: func(id uint64) bool { return signed[id] }}, always("A", 1))
+	a := s.accounts[0]
+	s.run(time.Hour, 10*time.Minute, nil)
+	if s.invitesBy(a.ID) != 0 {
+		t.Fatal("an account without a session sent an invite")
+	}
+	if st := s.status(a.ID); st.State != BlockLogin || !strings.Contains(st.Text, "press Log in") {
+		t.Fatalf("status = %q %q; want login needed with how to sign in", st.State, st.Text)
+	}
+	signed[a.ID] = true
+	s.run(time.Hour, 10*time.Minute, nil)
+	if s.invitesBy(a.ID) != 1 {
+		t.Fatalf("after signing in: %d invites; want 1", s.invitesBy(a.ID))
+	}
+}
