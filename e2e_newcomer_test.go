@@ -83,16 +83,16 @@ func TestNewcomerBuildsACampaignInTheBrowser(t *testing.T) {
 	d.finish()
 }
 
-// pauseFromDashboard: the account's card says why nothing is sent (no
-// browser is set up in this build, or it is outside Rome's working hours,
-// depending on when the test runs), and pausing it from the card changes
-// the card in place.
+// pauseFromDashboard: the account's card says why nothing is sent (it is
+// not signed in to LinkedIn yet, or no browser is installed, or it is
+// outside Rome's working hours, depending on the machine and the time),
+// and pausing it from the card changes the card in place.
 func (d *driver) pauseFromDashboard(account string) {
 	d.t.Helper()
 	d.nav("Dashboard", "Dashboard")
 	card := d.page.GetByRole("article", playwright.PageGetByRoleOptions{Name: account})
 	why := d.text(card.Locator(".why-text"), "why-idle line")
-	if !strings.Contains(why, "waiting for a browser") && !strings.Contains(why, "outside working hours (resumes") {
+	if !strings.Contains(why, "login needed: this account is not signed in to LinkedIn") && !strings.Contains(why, "waiting for a browser") && !strings.Contains(why, "outside working hours (resumes") {
 		d.t.Errorf("the card says %q; want why the account is idle", why)
 	}
 	d.snap("dashboard-runtime")

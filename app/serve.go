@@ -25,6 +25,10 @@ import (
 	"parley/app/runtime"
 	"parley/app/security"
 	"parley/app/web"
+	"parley/automation"
+	"parley/automation/browser"
+	"parley/automation/linkedin"
+	"parley/automation/selectors"
 	"parley/storage"
 )
 
@@ -108,11 +112,22 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 		Version: env.Version, StartedAt: started,
 	}
 
-	// No LinkedIn driver is installed yet: the runtime plans and queues
-	// work and every account says it is waiting for a browser.
+	// The LinkedIn driver runs when a browser is found; without one the
+	// runtime still plans and queues work, and every account says it is
+	// waiting for a browser (Settings → Browser says how to get one).
+	drv, pool := linkedInSite(cfg, clock, log)
+	var site automation.Site // nil without a browser: accounts wait for one
+	if pool != nil {
+		site = drv
+		defer pool.Close() // after the runtime has stopped: it saves every session
+	}
 	rt := runtime.New(runtime.Options{
-		Store: store, Clock: clock, Logger: log.With("service", "runtime"),
+		Store: store, Site: site, Clock: clock, Logger: log.With("service", "runtime"),
 		MaxJobsPerRun: cfg.AccountMaxJobsPerRun, Concurrency: cfg.RuntimeConcurrency,
+		SignedIn: func(id uint64) bool {
+			_, err := os.Stat(browser.StateFile(cfg.Paths.BrowserProfiles(), id))
+			return err == nil
+		},
 	})
 	bk, err := backups.New(backups.Options{
 		Store: store, Paths: cfg.Paths, Clock: clock, Logger: log.With("service", "backups"),
@@ -139,6 +154,11 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	if err != nil {
 		return err
 	}
+	var sessions web.LinkedInSessions
+	if pool != nil {
+		sessions = &linkedInSessions{ctx: ctx, pool: pool, driver: drv, rt: rt, store: store, dir: cfg.Paths.BrowserProfiles(),
+			log: log.With("service", "linkedin"), signing: map[uint64]bool{}}
+	}
 	hub := live.New(store, log.With("service", "live"))
 	leads := campaigns.New(store)
 	if err := leads.RecoverImports(); err != nil {
@@ -148,7 +168,7 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	checker := &integrity.Checker{Store: store, Clock: clock, Logger: log.With("service", "integrity"), Delay: 5 * time.Second}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
 	webSrv, err := web.New(web.Options{
-		Store: store, Backups: bk, Integrity: checker.Result, Security: sec, Accounts: accounts.New(store), Campaigns: leads, Imports: imports, Runtime: rt, Hub: hub, Logger: log.With("service", "http"), Clock: clock,
+		Store: store, Backups: bk, Integrity: checker.Result, Security: sec, Accounts: accounts.New(store), Campaigns: leads, Imports: imports, Runtime: rt, LinkedIn: sessions, Hub: hub, Logger: log.With("service", "http"), Clock: clock,
 		Config: cfg, Version: env.Version, StartedAt: started, ListenHost: host,
 	})
 	if err != nil {
@@ -211,6 +231,44 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 
 // handOff is the second launch: another Parley holds the database, so
 // open the browser on it and exit successfully.
+// linkedInSite is the LinkedIn driver on a pool of browser sessions, or
+// no site (nil, nil) when no browser can be found.
+func linkedInSite(cfg config.Config, clock model.Clock, log *slog.Logger) (*linkedin.Driver, *browser.Pool) {
+	getenv := func(k string) string {
+		if k == automation.BrowserEnv && cfg.BrowserPath != "" {
+			return cfg.BrowserPath
+		}
+		return os.Getenv(k)
+	}
+	b, err := automation.FindBrowser(getenv)
+	if err != nil {
+		log.Warn("LinkedIn automation waits for a browser", "problem", err)
+		return nil, nil
+	}
+	pool, err := browser.Open(browser.Options{Dir: cfg.Paths.BrowserProfiles(), Browser: b, Logger: log.With("service", "browser")})
+	if err != nil {
+		log.Warn("LinkedIn automation waits for a browser", "problem", err)
+		return nil, nil
+	}
+	pack, src, err := selectors.Load(cfg.Paths.Root)
+	if err != nil {
+		log.Error("the selector pack cannot be loaded", "error", err)
+		pool.Close()
+		return nil, nil
+	}
+	if src.Warning != "" {
+		log.Warn(src.Warning)
+	}
+	drv, err := linkedin.New(linkedin.Options{BaseURL: cfg.LinkedInBaseURL, Contexts: pool, Pack: pack,
+		EvidenceDir: cfg.Paths.Evidence(), Clock: clock, Logger: log.With("service", "linkedin")})
+	if err != nil {
+		log.Error("the LinkedIn driver cannot start", "error", err)
+		pool.Close()
+		return nil, nil
+	}
+	return drv, pool
+}
+
 func handOff(ctx context.Context, env Env, cfg config.Config, openBrowser func(string) error) error {
 	var client *control.Client
 	var err error

@@ -27,6 +27,10 @@ func (p Paths) Logs() string { return filepath.Join(p.Root, "logs") }
 // LogFile is the current log file.
 func (p Paths) LogFile() string { return filepath.Join(p.Logs(), "parley.log") }
 
+// Evidence holds screenshots and page copies kept when LinkedIn pushed
+// back on an account (linked from its incident).
+func (p Paths) Evidence() string { return filepath.Join(p.Root, "evidence") }
+
 // BrowserProfiles holds one browser profile per LinkedIn account. They
 // contain session cookies and are treated as secrets.
 func (p Paths) BrowserProfiles() string { return filepath.Join(p.Root, "browser") }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,11 @@ type Config struct {
 	// accounts act at once.
 	AccountMaxJobsPerRun int
 	RuntimeConcurrency   int
+	// BrowserPath is the Chromium, Chrome or Edge to drive (empty: look
+	// for one); LinkedInBaseURL points the driver at another LinkedIn (the
+	// test site, for tests and the demo).
+	BrowserPath     string
+	LinkedInBaseURL string
 
 	// Security.
 	SessionIdle    time.Duration
@@ -117,6 +123,12 @@ func Settings() []Setting {
 		{Env: "PARLEY_RUNTIME_CONCURRENCY", Default: "2",
 			Help:  "LinkedIn accounts that act at the same time (each drives its own browser context)",
 			apply: intIn(1, 16, func(c *Config, n int) { c.RuntimeConcurrency = n })},
+		{Env: "PARLEY_BROWSER_PATH",
+			Help:  "the Chromium, Chrome or Edge executable to drive (default: the one installed on this computer)",
+			apply: func(c *Config, v string) error { c.BrowserPath = v; return nil }},
+		{Env: "LINKEDIN_BASE_URL",
+			Help:  "for tests and demos only: the LinkedIn-like site the driver talks to instead of LinkedIn (parley demo sets it)",
+			apply: applyLinkedInBaseURL},
 		{Env: "PARLEY_SESSION_IDLE_TIMEOUT", Default: "30m",
 			Help:  "sign out a dashboard session after this long without a request",
 			apply: durationIn(time.Minute, 24*time.Hour, func(c *Config, d time.Duration) { c.SessionIdle = d })},
@@ -307,4 +319,19 @@ func parseBool(v string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("must be true or false")
+}
+
+func applyLinkedInBaseURL(c *Config, v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return fmt.Errorf("must be a site's address such as http://127.0.0.1:8089 (for tests and demos)")
+	}
+	c.LinkedInBaseURL = strings.TrimRight(v, "/")
+	if !strings.HasSuffix(u.Hostname(), "linkedin.com") {
+		c.Warnings = append(c.Warnings, "LINKEDIN_BASE_URL="+c.LinkedInBaseURL+": Parley talks to this test site instead of LinkedIn")
+	}
+	return nil
 }

@@ -59,6 +59,16 @@ func (s *Server) editAccountPage(c echo.Context) error {
 	return s.renderAccountForm(c, http.StatusOK, id, inputOf(a), "")
 }
 
+// accountPageExtras adds the LinkedIn session and the notice of the last
+// session action to an existing account's page.
+func (s *Server) accountPageExtras(c echo.Context, v *pages.AccountFormView) {
+	if v.ID == 0 {
+		return
+	}
+	v.Session = s.accountSession(v.ID)
+	v.Notice = sessionNotice(c.QueryParam("session"))
+}
+
 func (s *Server) renderAccountForm(c echo.Context, status int, id uint64, in accounts.Input, msg string) error {
 	v := pages.AccountFormView{ID: id, Error: msg, Zones: commonZones, Ceilings: model.CeilingLimits(), Form: pages.AccountValues{
 		Name: in.Name, TimeZone: in.TimeZone, WorkStart: in.WorkStart, WorkEnd: in.WorkEnd, Type: in.Type,
@@ -73,6 +83,7 @@ func (s *Server) renderAccountForm(c echo.Context, status int, id uint64, in acc
 	if id != 0 {
 		title = "Edit account"
 	}
+	s.accountPageExtras(c, &v)
 	return s.render(c, status, pages.AccountForm(s.layout(c, title, "accounts"), v))
 }
 

@@ -119,3 +119,24 @@ func TestAccountsAPI(t *testing.T) {
 		t.Fatal("not audited")
 	}
 }
+
+// TestAccountPageWithoutBrowser: with no browser set up, the account page
+// says so and where to look, and Log in is refused with that reason.
+func TestAccountPageWithoutBrowser(t *testing.T) {
+	f := newFixture(t)
+	f.signIn()
+	if rec := f.do(req{method: http.MethodPost, path: "/accounts", session: true, body: accountFormValues().Encode()}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("create = %d", rec.Code)
+	}
+	body := f.do(req{path: "/accounts/1", session: true}).Body.String()
+	if !strings.Contains(body, "LinkedIn session") || !strings.Contains(body, "No browser is set up on this computer") || !strings.Contains(body, "/settings/browser") {
+		t.Fatal("the account page does not explain the missing browser")
+	}
+	rec := f.do(req{method: http.MethodPost, path: "/accounts/1/login", session: true, body: ""})
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "Settings → Browser") {
+		t.Fatalf("log in without a browser = %d %s", rec.Code, rec.Body)
+	}
+	if rec := f.do(req{method: http.MethodPost, path: "/accounts/99/login", session: true, body: ""}); rec.Code != http.StatusNotFound {
+		t.Fatalf("log in for an unknown account = %d", rec.Code)
+	}
+}

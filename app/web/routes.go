@@ -99,6 +99,8 @@ func (s *Server) coreRoutes() []route {
 		{get, "/accounts/:id", PermSession, classNone, s.editAccountPage},
 		{post, "/accounts/:id", PermSession, classControl, s.saveAccount},
 		{post, "/accounts/:id/archive", PermSession, classControl, s.archiveAccount},
+		{post, "/accounts/:id/login", PermSession, classControl, s.loginAccount},
+		{post, "/accounts/:id/logout", PermSession, classControl, s.logoutAccount},
 		{get, "/api-keys", PermSession, classNone, s.apiKeysPage},
 		{post, "/api-keys", PermSession, classControl, s.createAPIKey},
 		{post, "/api-keys/:id/revoke", PermSession, classControl, s.revokeAPIKey},

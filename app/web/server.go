@@ -44,6 +44,8 @@ type Options struct {
 	Campaigns *campaigns.Service
 	Imports   *campaigns.Runner
 	Runtime   *runtime.Runtime
+	// LinkedIn signs accounts in and out of LinkedIn (nil: no browser).
+	LinkedIn  LinkedInSessions
 	Hub       *live.Hub
 	Logger    *slog.Logger
 	Clock     model.Clock

@@ -333,3 +333,26 @@ func canonical(path string) string {
 	}
 	return DefaultBaseURL + u.Path
 }
+
+// LoginURL is the sign-in page the login window opens.
+func (d *Driver) LoginURL() string { return d.o.BaseURL + "/login" }
+
+// SignedIn reports whether a page shows a signed-in LinkedIn (the Me menu
+// of the global navigation, outside the sign-in and checkpoint pages). It
+// answers at once, for the login window to ask repeatedly.
+func (d *Driver) SignedIn(page playwright.Page) (bool, error) {
+	u, err := url.Parse(page.URL())
+	if err != nil || strings.HasPrefix(u.Path, "/login") || strings.HasPrefix(u.Path, "/checkpoint") || strings.HasPrefix(u.Path, "/uas/") {
+		return false, err
+	}
+	el, ok := d.o.Pack.Element("session.me")
+	if !ok {
+		return false, errors.New(`the selector pack has no "session.me"`)
+	}
+	for _, sel := range el.Selectors("en", "") {
+		if ok, _ := page.Locator(sel).First().IsVisible(); ok {
+			return true, nil
+		}
+	}
+	return false, nil
+}

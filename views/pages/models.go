@@ -158,6 +158,22 @@ type AccountFormView struct {
 	// Zones are suggestions for the time zone field.
 	Zones    []string
 	Ceilings model.Limits
+	// Session is the account's LinkedIn session (nil for a new account).
+	Session *AccountSession
+	// Notice is a message about the last action on the page.
+	Notice string
+}
+
+// AccountSession says whether an account is signed in to LinkedIn.
+type AccountSession struct {
+	// Browser is false when no browser is set up on this computer.
+	Browser  bool
+	SignedIn bool
+	// SavedAt is when the session was last saved.
+	SavedAt time.Time
+	// Signing: a sign-in window is open.
+	Signing bool
+	Now     time.Time
 }
 
 // AccountValues holds the form's values as typed.
