@@ -56,19 +56,32 @@ func run(ctx context.Context, env Env) error {
 		fmt.Fprintf(env.Stdout, "parley %s\n", env.Version)
 		return nil
 	}
+	if cmd.name == "demo" {
+		flags, stop, err := prepareDemo(ctx, env)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		for k, v := range flags {
+			cmd.flags[k] = v
+		}
+	}
 	cfg, values, err := config.Load(config.Source{
 		Flags: cmd.flags, Environ: env.Environ, Executable: env.Executable, Portable: cmd.portable,
 	})
 	if err != nil {
 		return err
 	}
-	if cmd.name == "serve" || cmd.portable {
+	if cmd.name == "serve" || cmd.name == "demo" || cmd.portable {
 		if err := cfg.Paths.Ensure(); err != nil {
 			return err
 		}
 	}
-	if cmd.name == "serve" {
-		return serve(ctx, env, cfg)
+	switch cmd.name {
+	case "serve":
+		return serve(ctx, env, cfg, runtimeTuning{})
+	case "demo":
+		return serve(ctx, env, cfg, demoTuning)
 	}
 
 	// CLI commands log to the file only: stderr is for their one-line result.

@@ -88,6 +88,7 @@ var subcommands = map[string]string{
 	"resume":    "lift a pause (see below)",
 	"status":    "what each account is doing or why it is idle, pauses, incidents",
 	"selectors": "export the built-in selector pack, or check the override in the data directory",
+	"demo":      "watch Parley work against a built-in LinkedIn-like test site (a fresh demo data folder)",
 	"version":   "print the version",
 	"help":      "print this help",
 }
@@ -296,6 +297,11 @@ Usage:
   parley status [--json]      each account's state or why it is idle, the
                               pauses, open incidents and dead letters; --json
                               prints it as JSON for scripts
+  parley demo [--no-browser] [--addr HOST:PORT]
+                              watch Parley work end to end without a LinkedIn
+                              account: a built-in LinkedIn-like site, a fresh
+                              data folder, a signed-in demo account, 50 sample
+                              leads and a running campaign
   parley selectors export     print the built-in selector pack (JSON); save it as
                               selectors.json in the data directory and edit it
                               when LinkedIn changes a page

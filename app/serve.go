@@ -33,7 +33,13 @@ import (
 )
 
 // serve runs Parley until ctx ends (SIGINT/SIGTERM).
-func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
+// runtimeTuning changes the runtime's pace (the demo checks acceptances
+// and the inbox every few seconds); zero values keep the defaults.
+type runtimeTuning struct {
+	AcceptEvery, InboxEvery time.Duration
+}
+
+func serve(ctx context.Context, env Env, cfg config.Config, tune runtimeTuning) (err error) {
 	clock := model.SystemClock{}
 	started := clock.Now()
 	redactor := logging.NewRedactor(cfg.Secrets()...)
@@ -124,6 +130,7 @@ func serve(ctx context.Context, env Env, cfg config.Config) (err error) {
 	rt := runtime.New(runtime.Options{
 		Store: store, Site: site, Clock: clock, Logger: log.With("service", "runtime"),
 		MaxJobsPerRun: cfg.AccountMaxJobsPerRun, Concurrency: cfg.RuntimeConcurrency,
+		AcceptEvery: tune.AcceptEvery, InboxEvery: tune.InboxEvery,
 		SignedIn: func(id uint64) bool {
 			_, err := os.Stat(browser.StateFile(cfg.Paths.BrowserProfiles(), id))
 			return err == nil
