@@ -1,39 +1,17 @@
 package main
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mxschmitt/playwright-go"
 
-	"parley/automation"
+	"parley/automation/browsertest"
 )
 
-// browserSession starts playwright against the system browser. Without a
-// browser the test is skipped with the fix; CI installs Chromium, so there
-// it always runs.
-func browserSession(t *testing.T) (playwright.Browser, func()) {
-	t.Helper()
-	b, err := automation.FindBrowser(os.Getenv)
-	if err != nil {
-		t.Skipf("browser test skipped: %v", err)
-	}
-	if err := automation.InstallDriver(nil); err != nil {
-		t.Fatalf("%v", err)
-	}
-	pw, err := playwright.Run(&playwright.RunOptions{Verbose: false})
-	if err != nil {
-		t.Fatalf("starting playwright: %v", err)
-	}
-	browser, err := pw.Chromium.Launch(automation.LaunchOptions(b, true))
-	if err != nil {
-		pw.Stop()
-		t.Fatalf("launching %s: %v", b.Path, err)
-	}
-	return browser, func() { browser.Close(); pw.Stop() }
-}
+// browserSession starts the system browser (skipping without one).
+func browserSession(t *testing.T) (playwright.Browser, func()) { return browsertest.Launch(t) }
 
 // openMenu opens the menu under the user's name (admin pages, sign out).
 func openMenu(page playwright.Page) error {

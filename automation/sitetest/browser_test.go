@@ -1,39 +1,17 @@
 package sitetest
 
 import (
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/mxschmitt/playwright-go"
 
-	"parley/automation"
+	"parley/automation/browsertest"
 )
 
-// browserSession starts playwright against the system browser, as the
-// end-to-end tests of Parley do. Without a browser the test is skipped
-// with the fix.
-func browserSession(t *testing.T) (playwright.Browser, func()) {
-	t.Helper()
-	b, err := automation.FindBrowser(os.Getenv)
-	if err != nil {
-		t.Skipf("browser test skipped: %v (run scripts/ensure-browser.sh)", err)
-	}
-	if err := automation.InstallDriver(nil); err != nil {
-		t.Fatalf("%v", err)
-	}
-	pw, err := playwright.Run(&playwright.RunOptions{Verbose: false})
-	if err != nil {
-		t.Fatalf("starting playwright: %v", err)
-	}
-	browser, err := pw.Chromium.Launch(automation.LaunchOptions(b, true))
-	if err != nil {
-		pw.Stop()
-		t.Fatalf("launching %s: %v", b.Path, err)
-	}
-	return browser, func() { browser.Close(); pw.Stop() }
-}
+// browserSession starts the system browser (skipping without one).
+func browserSession(t *testing.T) (playwright.Browser, func()) { return browsertest.Launch(t) }
 
 func exact(name string) playwright.LocatorGetByRoleOptions {
 	return playwright.LocatorGetByRoleOptions{Name: name, Exact: playwright.Bool(true)}
