@@ -29,7 +29,9 @@ func (p *Pool) release(in int) {
 	defer p.mu.Unlock()
 	p.users[in]--
 	if in == visible && p.users[in] <= 0 && p.browsers[in] != nil {
+		p.life.Lock()
 		p.browsers[in].Close()
+		p.life.Unlock()
 		p.browsers[in] = nil
 		p.users[in] = 0
 	}

@@ -54,7 +54,11 @@ func (p *Pool) LoginWindow(ctx context.Context, accountID uint64, loginURL strin
 	if err != nil {
 		return p.unlessClosed(accountID, err)
 	}
-	defer c.Close()
+	defer func() {
+		p.life.Lock()
+		c.Close()
+		p.life.Unlock()
+	}()
 	page, err := c.NewPage()
 	if err != nil {
 		return p.windowError(accountID, err)

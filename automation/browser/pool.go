@@ -61,6 +61,13 @@ type Pool struct {
 	o   Options
 	log *slog.Logger
 
+	// life orders creating contexts against closing contexts and
+	// browsers: playwright-go writes a new context's fields after the
+	// driver answers, unsynchronised with the close events it dispatches,
+	// so a close must not run while a context is being created. Taken
+	// after mu, never before it.
+	life sync.Mutex
+
 	mu       sync.Mutex // guards everything below; held while launching
 	closed   bool
 	pw       *playwright.Playwright
@@ -219,12 +226,14 @@ func (p *Pool) Close() error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.life.Lock()
 	for i, b := range p.browsers {
 		if b != nil {
 			b.Close()
 			p.browsers[i] = nil
 		}
 	}
+	p.life.Unlock()
 	if p.pw != nil {
 		if err := p.pw.Stop(); err != nil {
 			errs = append(errs, fmt.Errorf("browser: stopping the playwright driver: %w", err))
@@ -285,7 +294,9 @@ func (p *Pool) closeCtx(a *account) {
 	if a.ctx == nil {
 		return
 	}
+	p.life.Lock()
 	a.ctx.Close()
+	p.life.Unlock()
 	a.ctx = nil
 	p.release(a.in)
 }
@@ -298,7 +309,9 @@ func (p *Pool) newContext(b playwright.Browser, id uint64) (playwright.BrowserCo
 	if _, err := os.Stat(file); err == nil {
 		opts.StorageStatePath = &file
 	}
+	p.life.Lock()
 	c, err := b.NewContext(opts)
+	p.life.Unlock()
 	switch {
 	case err != nil && opts.StorageStatePath != nil:
 		return nil, fmt.Errorf("browser: account %d: the saved session %s cannot be restored (%v); log the account in again", id, file, err)
