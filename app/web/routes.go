@@ -99,6 +99,7 @@ func (s *Server) coreRoutes() []route {
 		{get, "/accounts/:id", PermSession, classNone, s.editAccountPage},
 		{post, "/accounts/:id", PermSession, classControl, s.saveAccount},
 		{post, "/accounts/:id/archive", PermSession, classControl, s.archiveAccount},
+		{get, "/evidence/*", PermSession, classNone, s.evidenceFile},
 		{post, "/accounts/:id/login", PermSession, classControl, s.loginAccount},
 		{post, "/accounts/:id/logout", PermSession, classControl, s.logoutAccount},
 		{get, "/api-keys", PermSession, classNone, s.apiKeysPage},

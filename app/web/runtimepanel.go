@@ -83,7 +83,7 @@ func accountCard(tx *storage.Tx, a runtime.AccountStatus, now time.Time) (pages.
 
 // incidentRow names an incident's accounts.
 func incidentRow(tx *storage.Tx, in model.Incident) pages.IncidentRow {
-	row := pages.IncidentRow{Incident: in}
+	row := pages.IncidentRow{Incident: in, Evidence: incidentEvidence(in)}
 	for _, id := range in.AccountIDs {
 		name := "account " + itoa(int(id))
 		if a, err := tx.Account(id); err == nil {

@@ -70,6 +70,9 @@ type UsageBar struct {
 type IncidentRow struct {
 	model.Incident
 	Accounts []AccountRef
+	// Evidence are the screenshots the incident names (paths under
+	// /evidence/); each has a page copy beside it (.html).
+	Evidence []string
 }
 
 // AccountRef names an account for a link.
