@@ -25,7 +25,7 @@ func TestEvidenceLinkedAndServed(t *testing.T) {
 	var in model.Incident
 	f.store.Update(func(tx *storage.Tx) (err error) {
 		in, err = tx.CreateIncident(model.Incident{Severity: model.Sev2, Kind: "account_challenge", State: model.IncidentOpen,
-			Title: "A met a LinkedIn checkpoint and was quarantined: LinkedIn asks for a security check (evidence: account-1/20261204T101500.000Z-checkpoint.png)",
+			Title:    "A met a LinkedIn checkpoint and was quarantined: LinkedIn asks for a security check (evidence: account-1/20261204T101500.000Z-checkpoint.png)",
 			OpenedAt: tx.Now(), UpdatedAt: tx.Now()})
 		return err
 	})
