@@ -25,16 +25,6 @@ const (
 	crashSent     = "SENT-AND-WAITING"
 )
 
-func openCrashStore(t *testing.T, dir string, clock model.Clock) *storage.Store {
-	t.Helper()
-	s, err := storage.Open(storage.Options{Path: filepath.Join(dir, "parley.db"), Clock: clock,
-		SnapshotDir: filepath.Join(dir, "backups"), AppVersion: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // TestCrashChild is the child process of TestKilledMidSendNeverSendsTwice;
 // on its own it does nothing.
 func TestCrashChild(t *testing.T) {
@@ -43,7 +33,7 @@ func TestCrashChild(t *testing.T) {
 		t.Skip("runs only as the child of TestKilledMidSendNeverSendsTwice")
 	}
 	clock := clocktest.New(monday)
-	store := openCrashStore(t, dir, clock)
+	store := storagetest.OpenIn(t, dir, clock)
 	site, err := fakesite.Open(filepath.Join(dir, "site.jsonl"), clock.Now)
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +61,7 @@ func TestKilledMidSendNeverSendsTwice(t *testing.T) {
 	dir := t.TempDir()
 	clock := clocktest.New(monday)
 	{
-		store := openCrashStore(t, dir, clock)
+		store := storagetest.OpenIn(t, dir, clock)
 		newSimOn(t, Options{Seed: 7}, store, clock, fakesite.New(clock.Now), always("A", 1))
 		if err := store.Close(); err != nil {
 			t.Fatal(err)
@@ -116,7 +106,7 @@ func TestKilledMidSendNeverSendsTwice(t *testing.T) {
 	cmd.Wait()
 
 	// A new process: the same database, the same site (its journal).
-	store := openCrashStore(t, dir, clock)
+	store := storagetest.OpenIn(t, dir, clock)
 	t.Cleanup(func() { storagetest.CheckAndClose(t, store) })
 	site, err := fakesite.Open(filepath.Join(dir, "site.jsonl"), clock.Now)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,7 +15,7 @@ import (
 	"parley/app/clocktest"
 	"parley/app/model"
 	"parley/app/runtime"
-	"parley/automation"
+	"parley/automation/browsertest"
 	"parley/automation/selectors"
 	"parley/automation/sitetest"
 	"parley/storage"
@@ -33,16 +32,6 @@ const (
 
 // crashStart is the runtime's (fake) time in both processes.
 var crashStart = time.Now().UTC().Add(-10 * 24 * time.Hour).Truncate(time.Minute)
-
-func openCrashStore(t *testing.T, dir string, clock model.Clock) *storage.Store {
-	t.Helper()
-	s, err := storage.Open(storage.Options{Path: filepath.Join(dir, "parley.db"), Clock: clock,
-		SnapshotDir: filepath.Join(dir, "backups"), AppVersion: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // cookieContexts signs every account in with one session cookie.
 type cookieContexts struct {
@@ -75,23 +64,9 @@ func TestDriverCrashChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("runs only as the child of TestKilledMidInviteNeverInvitesTwice")
 	}
-	b, err := automation.FindBrowser(os.Getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := automation.InstallDriver(nil); err != nil {
-		t.Fatal(err)
-	}
-	pw, err := playwright.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	browser, err := pw.Chromium.Launch(automation.LaunchOptions(b, true))
-	if err != nil {
-		t.Fatal(err)
-	}
+	browser, _ := browsertest.Launch(t) // the parent kills this process
 	clock := clocktest.New(crashStart)
-	store := openCrashStore(t, dir, clock)
+	store := storagetest.OpenIn(t, dir, clock)
 	pack, _ := selectors.Default()
 	base := os.Getenv(BaseURLEnv)
 	d, err := New(Options{BaseURL: base, Contexts: &cookieContexts{browser: browser, base: base, cookie: os.Getenv(crashCookieEnv)},
@@ -121,7 +96,7 @@ func TestKilledMidInviteNeverInvitesTwice(t *testing.T) {
 	dir := t.TempDir()
 	clock := clocktest.New(crashStart)
 	{
-		store := openCrashStore(t, dir, clock)
+		store := storagetest.OpenIn(t, dir, clock)
 		runtime.New(runtime.Options{Store: store, Clock: clock}) // plans the jobs
 		buildCampaign(t, store)
 		if err := store.Close(); err != nil {
@@ -158,7 +133,7 @@ func TestKilledMidInviteNeverInvitesTwice(t *testing.T) {
 
 	// The next Parley: the same database, this process's browser.
 	clock.Advance(5 * time.Minute) // the dead process's lease has run out
-	store := openCrashStore(t, dir, clock)
+	store := storagetest.OpenIn(t, dir, clock)
 	t.Cleanup(func() { storagetest.CheckAndClose(t, store) })
 	rt := runtime.New(runtime.Options{Store: store, Site: w.driver, Clock: clock, Seed: 4})
 	var lead model.Lead

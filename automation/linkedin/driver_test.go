@@ -14,6 +14,7 @@ import (
 
 	"parley/app/model"
 	"parley/automation"
+	"parley/automation/browsertest"
 	"parley/automation/selectors"
 	"parley/automation/sitetest"
 )
@@ -67,30 +68,21 @@ var (
 
 func profileURL(slug string) string { return "https://www.linkedin.com/in/" + slug + "/" }
 
+// The driver tests share one browser (started by the first of them).
 var (
 	browserOnce sync.Once
-	sharedPW    *playwright.Playwright
 	sharedB     playwright.Browser
-	browserErr  error
+	stopShared  func()
 )
 
 func newWorld(t *testing.T, opts sitetest.Options) *world {
 	t.Helper()
-	b, err := automation.FindBrowser(os.Getenv)
-	if err != nil {
+	if _, err := automation.FindBrowser(os.Getenv); err != nil {
 		t.Skipf("driver tests need a browser: %v", err)
 	}
-	browserOnce.Do(func() {
-		if browserErr = automation.InstallDriver(nil); browserErr != nil {
-			return
-		}
-		if sharedPW, browserErr = playwright.Run(); browserErr != nil {
-			return
-		}
-		sharedB, browserErr = sharedPW.Chromium.Launch(automation.LaunchOptions(b, true))
-	})
-	if browserErr != nil {
-		t.Fatalf("starting the browser: %v", browserErr)
+	browserOnce.Do(func() { sharedB, stopShared = browsertest.Launch(t) })
+	if sharedB == nil {
+		t.Fatal("the shared browser did not start")
 	}
 	site := sitetest.New(opts)
 	base, stop, err := site.Start()
@@ -122,9 +114,8 @@ func newWorld(t *testing.T, opts sitetest.Options) *world {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if sharedB != nil {
-		sharedB.Close()
-		sharedPW.Stop()
+	if stopShared != nil {
+		stopShared()
 	}
 	os.Exit(code)
 }

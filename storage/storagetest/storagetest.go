@@ -15,7 +15,15 @@ import (
 // closes the store; any problem fails the test.
 func Open(t testing.TB, clock model.Clock) *storage.Store {
 	t.Helper()
-	dir := t.TempDir()
+	s := OpenIn(t, t.TempDir(), clock)
+	t.Cleanup(func() { CheckAndClose(t, s) })
+	return s
+}
+
+// OpenIn opens (or creates) parley.db in dir, for tests that close and
+// reopen a database (a restart, a killed process); closing it is theirs.
+func OpenIn(t testing.TB, dir string, clock model.Clock) *storage.Store {
+	t.Helper()
 	s, err := storage.Open(storage.Options{
 		Path:        filepath.Join(dir, "parley.db"),
 		Clock:       clock,
@@ -25,7 +33,6 @@ func Open(t testing.TB, clock model.Clock) *storage.Store {
 	if err != nil {
 		t.Fatalf("storagetest: open: %v", err)
 	}
-	t.Cleanup(func() { CheckAndClose(t, s) })
 	return s
 }
 
