@@ -130,7 +130,7 @@ func serve(ctx context.Context, env Env, cfg config.Config, tune runtimeTuning) 
 	rt := runtime.New(runtime.Options{
 		Store: store, Site: site, Clock: clock, Logger: log.With("service", "runtime"),
 		MaxJobsPerRun: cfg.AccountMaxJobsPerRun, Concurrency: cfg.RuntimeConcurrency,
-		AcceptEvery: tune.AcceptEvery, InboxEvery: tune.InboxEvery,
+		AcceptEvery: tune.AcceptEvery, InboxEvery: tune.InboxEvery, EvidenceDir: cfg.Paths.Evidence(),
 		SignedIn: func(id uint64) bool {
 			_, err := os.Stat(browser.StateFile(cfg.Paths.BrowserProfiles(), id))
 			return err == nil

@@ -214,6 +214,35 @@ func (t *Tx) DeadJobs(before uint64, limit int) ([]model.Job, error) {
 	return out, nil
 }
 
+// RecentJobs lists jobs newest first, starting below the id before (0:
+// from the newest), keeping those keep accepts (nil keeps all), until
+// limit are found. It also returns the id to continue from (0 at the end).
+func (t *Tx) RecentJobs(before uint64, limit int, keep func(model.Job) bool) ([]model.Job, uint64, error) {
+	var out []model.Job
+	c := t.b.Bucket(bucketJobs).Cursor()
+	var k, raw []byte
+	if before == 0 {
+		k, raw = c.Last()
+	} else {
+		c.Seek(itob(before))
+		k, raw = c.Prev()
+	}
+	for ; k != nil; k, raw = c.Prev() {
+		var j model.Job
+		if _, err := decode(raw, jobVersion, &j); err != nil {
+			return nil, 0, fmt.Errorf("storage: job %d: %w", btoi(k), err)
+		}
+		if keep != nil && !keep(j) {
+			continue
+		}
+		if len(out) == limit {
+			return out, out[limit-1].ID, nil
+		}
+		out = append(out, j)
+	}
+	return out, 0, nil
+}
+
 // DeadJobCount is how many dead letters wait for a person.
 func (t *Tx) DeadJobCount() int { return t.JobCount(0, model.JobDead) }
 

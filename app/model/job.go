@@ -73,6 +73,51 @@ type Job struct {
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
+	// Attempts is the action log of the job's latest tries, oldest first.
+	Attempts []JobAttempt `json:"attempts,omitempty"`
+}
+
+// JobAttempt is the action log of one try of a job: what was done on the
+// site, step by step, how long each step took and how the try ended.
+type JobAttempt struct {
+	N       int       `json:"n"`
+	Started time.Time `json:"started"`
+	TookMS  int64     `json:"took_ms"`
+	Steps   []JobStep `json:"steps,omitempty"`
+	// Outcome is the try's result or error in words.
+	Outcome string `json:"outcome"`
+	Failed  bool   `json:"failed,omitempty"`
+	// Evidence is the screenshot kept when the try failed, relative to the
+	// data folder's evidence directory.
+	Evidence string `json:"evidence,omitempty"`
+}
+
+// JobStep is one step of an attempt. AtMS counts from the attempt's start.
+type JobStep struct {
+	AtMS   int64  `json:"at_ms"`
+	TookMS int64  `json:"took_ms"`
+	What   string `json:"what"`
+	Failed bool   `json:"failed,omitempty"`
+}
+
+// Bounds of a job's action log: the latest attempts, each with its first
+// steps (the rest are counted in a last step).
+const (
+	MaxJobAttemptsKept = 5
+	MaxJobSteps        = 60
+)
+
+// AddAttempt appends an attempt's log, numbered after the one before it,
+// keeping the latest few.
+func (j *Job) AddAttempt(a JobAttempt) {
+	a.N = 1
+	if n := len(j.Attempts); n > 0 {
+		a.N = j.Attempts[n-1].N + 1
+	}
+	j.Attempts = append(j.Attempts, a)
+	if n := len(j.Attempts) - MaxJobAttemptsKept; n > 0 {
+		j.Attempts = append([]JobAttempt(nil), j.Attempts[n:]...)
+	}
 }
 
 // Finished reports whether the job has left the queue for good.

@@ -7,6 +7,7 @@ import (
 	"parley/app/campaigns"
 	"parley/app/campaigns/sequence"
 	"parley/app/model"
+	"parley/automation"
 	"parley/storage"
 )
 
@@ -21,6 +22,9 @@ type claimed struct {
 	reconcile bool
 	// since is where an inbox check starts reading.
 	since time.Time
+	// trace is this attempt's action log; started is when it began.
+	trace   *automation.Trace
+	started time.Time
 }
 
 // markInbox remembers when an account's inbox was last read.

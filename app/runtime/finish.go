@@ -42,6 +42,7 @@ func (r *Runtime) complete(cl *claimed, res result) error {
 			}
 			j.Reserved = nil
 			j.State, j.InFlight, j.Due, j.Result = model.JobQueued, false, now, res.text
+			j.AddAttempt(cl.trace.Attempt(cl.started, res.text, false))
 			j.LeaseUntil, j.Attempt = time.Time{}, max(j.Attempt-1, 0)
 			if err := tx.PutJob(j); err != nil {
 				return err
@@ -54,6 +55,7 @@ func (r *Runtime) complete(cl *claimed, res result) error {
 			}
 		}
 		j.State, j.FinishedAt, j.InFlight, j.Result, j.LeaseUntil = model.JobDone, now, false, res.text, time.Time{}
+		j.AddAttempt(cl.trace.Attempt(cl.started, res.text, false))
 		if err := tx.PutJob(j); err != nil {
 			return err
 		}
@@ -234,6 +236,7 @@ func (r *Runtime) fail(cl *claimed, cause error) error {
 			j.Reserved, j.InFlight = nil, false
 		}
 		j.LastError, j.ErrorClass, j.LeaseUntil = automation.Describe(cause), class, time.Time{}
+		j.AddAttempt(cl.trace.Attempt(cl.started, "failed ("+class+"): "+j.LastError, true))
 		if err := countStat(tx, j, "fail"); err != nil {
 			return err
 		}

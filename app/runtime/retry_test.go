@@ -78,6 +78,15 @@ func TestDeadLetterAfterRetryBudget(t *testing.T) {
 	if s.invitesBy(a.ID) != 0 {
 		t.Fatal("a dead letter was planned again")
 	}
+	// Each try is in the job's action log, numbered, failed, with why.
+	if n := len(dead[0].Attempts); n != 5 {
+		t.Fatalf("the dead letter logged %d tries; want 5", n)
+	}
+	for i, at := range dead[0].Attempts {
+		if at.N != i+1 || !at.Failed || at.Outcome != "failed (transient): scripted transient failure" || at.Started.IsZero() {
+			t.Errorf("try %d logged as %+v", i+1, at)
+		}
+	}
 	if err := s.rt.RetryJob(dead[0].ID, operator); err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +100,15 @@ func TestDeadLetterAfterRetryBudget(t *testing.T) {
 	}
 	if len(s.audits("job_retried")) != 1 {
 		t.Error("the retry was not audited")
+	}
+	// The log keeps the latest tries: the 6th, which worked, and 4 before it.
+	var j model.Job
+	s.store.View(func(tx *storage.Tx) (err error) { j, err = tx.Job(dead[0].ID); return err })
+	if n := len(j.Attempts); n != model.MaxJobAttemptsKept {
+		t.Fatalf("the log holds %d tries; want the latest %d", n, model.MaxJobAttemptsKept)
+	}
+	if last := j.Attempts[len(j.Attempts)-1]; last.N != 6 || last.Failed || !strings.HasPrefix(last.Outcome, "invited ") || j.Attempts[0].N != 2 {
+		t.Fatalf("log after the retry = %+v", j.Attempts)
 	}
 }
 
@@ -110,6 +128,20 @@ func TestAmbiguousSendIsReconciledNotRepeated(t *testing.T) {
 	}
 	if st := s.lead(l.ID).State; st != model.LeadInvited {
 		t.Fatalf("lead is %s; want invited (recorded on reconciliation)", st)
+	}
+	// The job's log shows the failed try, then the reconciliation.
+	var inv []model.Job
+	s.store.View(func(tx *storage.Tx) (err error) {
+		inv, _, err = tx.RecentJobs(0, 10, func(j model.Job) bool { return j.Kind == model.JobInvite && j.LeadID == l.ID })
+		return err
+	})
+	if len(inv) != 1 || len(inv[0].Attempts) != 2 {
+		t.Fatalf("invite jobs = %+v; want one with two tries logged", inv)
+	}
+	first, second := inv[0].Attempts[0], inv[0].Attempts[1]
+	if !first.Failed || second.Failed || second.Outcome != "the invite was already sent (found on reconciliation)" ||
+		len(second.Steps) == 0 || !strings.Contains(second.Steps[0].What, "asking LinkedIn whether it went through") {
+		t.Fatalf("tries = %+v / %+v", first, second)
 	}
 	// The unknown-fate send kept its budget; nothing was counted twice
 	// beyond that one conservative unit.

@@ -36,6 +36,9 @@ type Options struct {
 	// SignedIn, when set, says whether an account has a LinkedIn session
 	// to act with; an account without one waits and says "login needed".
 	SignedIn func(accountID uint64) bool
+	// EvidenceDir is where the site keeps screenshots and page copies; the
+	// janitor deletes those past the evidence retention ("": none kept).
+	EvidenceDir string
 }
 
 // Runtime is the job queue, the scheduler and the controls.

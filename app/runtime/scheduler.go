@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"parley/app/model"
+	"parley/automation"
 	"parley/storage"
 )
 
@@ -38,6 +39,11 @@ func (r *Runtime) Serve(ctx context.Context) error {
 				r.log.Warn("janitor failed", "error", err)
 			} else if n > 0 {
 				r.log.Info("old finished jobs removed", "jobs", n)
+			}
+			if n, err := r.PruneEvidence(); err != nil {
+				r.log.Warn("evidence retention failed", "error", err)
+			} else if n > 0 {
+				r.log.Info("old evidence files removed", "files", n)
 			}
 			janitorAt = now.Add(time.Hour)
 		}
@@ -219,7 +225,11 @@ func (r *Runtime) run(ctx context.Context, cl *claimed) (res result, err error) 
 		delete(r.busy, cl.acct.ID)
 		r.mu.Unlock()
 	}()
-	jctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	cl.trace, cl.started = automation.NewTrace(), r.clock.Now()
+	if cl.reconcile {
+		cl.trace.Step("an earlier try was cut off while sending: asking LinkedIn whether it went through before anything is sent")
+	}
+	jctx, stop := context.WithCancel(automation.WithTrace(context.WithoutCancel(ctx), cl.trace))
 	defer stop()
 	go r.keepLease(jctx, cl)
 	var werr error

@@ -25,6 +25,9 @@ type Settings struct {
 	MaxAttempts int `json:"max_attempts"`
 	// JobRetentionDays keeps finished jobs that long.
 	JobRetentionDays int `json:"job_retention_days"`
+	// EvidenceRetentionDays keeps screenshots and page copies that long,
+	// unless an open incident names them.
+	EvidenceRetentionDays int `json:"evidence_retention_days"`
 
 	// Warmup comes from the outreach settings.
 	Warmup model.Warmup `json:"-"`
@@ -35,7 +38,7 @@ const settingRuntime = "runtime"
 // DefaultSettings are conservative.
 func DefaultSettings() Settings {
 	return Settings{EnforceCeilings: true, PauseMinSeconds: 60, PauseMaxSeconds: 240, SoftLimitPercent: 80,
-		MaxAttempts: 5, JobRetentionDays: 30, Warmup: model.DefaultWarmup()}
+		MaxAttempts: 5, JobRetentionDays: 30, EvidenceRetentionDays: 90, Warmup: model.DefaultWarmup()}
 }
 
 // Validate checks each field and says how to fix it.
@@ -51,6 +54,8 @@ func (s Settings) Validate() error {
 		return model.Errorf(model.CodeInvalid, "a job may be tried 1 to 20 times")
 	case s.JobRetentionDays < 1 || s.JobRetentionDays > 3650:
 		return model.Errorf(model.CodeInvalid, "finished jobs are kept 1 to 3650 days")
+	case s.EvidenceRetentionDays < 1 || s.EvidenceRetentionDays > 3650:
+		return model.Errorf(model.CodeInvalid, "screenshots and page copies are kept 1 to 3650 days")
 	}
 	return nil
 }
@@ -105,6 +110,7 @@ func (r *Runtime) SaveSettings(st Settings, o model.Origin) error {
 			"pause_seconds":    fmt.Sprintf("%d-%d -> %d-%d", prev.PauseMinSeconds, prev.PauseMaxSeconds, st.PauseMinSeconds, st.PauseMaxSeconds),
 			"soft_limit":       strconv.Itoa(prev.SoftLimitPercent) + "% -> " + strconv.Itoa(st.SoftLimitPercent) + "%",
 			"max_attempts":     fmt.Sprintf("%d -> %d", prev.MaxAttempts, st.MaxAttempts),
+			"retention_days":   fmt.Sprintf("jobs %d, evidence %d -> jobs %d, evidence %d", prev.JobRetentionDays, prev.EvidenceRetentionDays, st.JobRetentionDays, st.EvidenceRetentionDays),
 		})
 	})
 }

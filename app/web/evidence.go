@@ -5,17 +5,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"parley/app/model"
+	"parley/automation"
 )
-
-// evidenceRef finds the evidence an incident's texts name, as the LinkedIn
-// driver writes it: "(evidence: account-3/20261204T101500.000Z-checkpoint.png)".
-var evidenceRef = regexp.MustCompile(`\(evidence: ([A-Za-z0-9._/-]+)\)`)
 
 // incidentEvidence lists the evidence files an incident names, in order.
 func incidentEvidence(in model.Incident) []string {
@@ -23,17 +19,7 @@ func incidentEvidence(in model.Incident) []string {
 	for _, e := range in.Timeline {
 		texts = append(texts, e.What)
 	}
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range texts {
-		for _, m := range evidenceRef.FindAllStringSubmatch(t, -1) {
-			if !seen[m[1]] {
-				seen[m[1]] = true
-				out = append(out, m[1])
-			}
-		}
-	}
-	return out
+	return automation.EvidenceIn(texts...)
 }
 
 // evidenceFile: GET /evidence/* serves a screenshot (image/png) or the

@@ -3,7 +3,11 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,7 +43,7 @@ func (s *Server) renderDeadLetters(c echo.Context, status int, v pages.DeadLette
 	v.NextBefore = next
 	err = s.o.Store.View(func(tx *storage.Tx) error {
 		for _, j := range jobs {
-			v.Rows = append(v.Rows, deadLetterRow(tx, j))
+			v.Rows = append(v.Rows, jobRow(tx, j))
 		}
 		return nil
 	})
@@ -67,8 +71,8 @@ func (s *Server) deadLetters(before uint64, limit int) ([]model.Job, uint64, err
 	return jobs, next, nil
 }
 
-func deadLetterRow(tx *storage.Tx, j model.Job) pages.DeadLetterRow {
-	r := pages.DeadLetterRow{Job: j, What: j.Kind, Account: pages.AccountRef{ID: j.AccountID, Name: fmt.Sprintf("account %d", j.AccountID)}}
+func jobRow(tx *storage.Tx, j model.Job) pages.JobRow {
+	r := pages.JobRow{Job: j, What: j.Kind, Account: pages.AccountRef{ID: j.AccountID, Name: fmt.Sprintf("account %d", j.AccountID)}}
 	if a, err := tx.Account(j.AccountID); err == nil {
 		r.Account.Name = a.Name
 	}
@@ -186,4 +190,135 @@ func (s *Server) apiJobAction(c echo.Context, act func(uint64, model.Origin) err
 		return err
 	}
 	return c.JSON(http.StatusOK, jobJSON{Job: j, Description: s.o.Runtime.DescribeJob(j)})
+}
+
+// jobsPerPage is the page size of the jobs page and API.
+const jobsPerPage = 50
+
+// jobFilter reads the jobs page's filters: ?account=ID&state=S.
+func jobFilter(c echo.Context) (uint64, string, func(model.Job) bool, error) {
+	var account uint64
+	if a := c.QueryParam("account"); a != "" {
+		n, err := strconv.ParseUint(a, 10, 64)
+		if err != nil || n == 0 {
+			return 0, "", nil, model.Errorf(model.CodeInvalid, "account must be an account number, not %q", truncate(a, 40))
+		}
+		account = n
+	}
+	state := c.QueryParam("state")
+	if state != "" && !slices.Contains(pages.JobStates, state) {
+		return 0, "", nil, model.Errorf(model.CodeInvalid, "state must be one of %s, not %q", strings.Join(pages.JobStates, ", "), truncate(state, 40))
+	}
+	keep := func(j model.Job) bool {
+		return (account == 0 || j.AccountID == account) && (state == "" || j.State == state)
+	}
+	return account, state, keep, nil
+}
+
+// recentJobs reads one page of jobs matching the request's filters.
+func (s *Server) recentJobs(c echo.Context, limit int) (pages.JobsView, error) {
+	v := pages.JobsView{}
+	account, state, keep, err := jobFilter(c)
+	if err != nil {
+		return v, err
+	}
+	before, err := beforeParam(c, "a job number")
+	if err != nil {
+		return v, err
+	}
+	v.Account, v.State = account, state
+	err = s.o.Store.View(func(tx *storage.Tx) error {
+		jobs, next, err := tx.RecentJobs(before, limit, keep)
+		if err != nil {
+			return err
+		}
+		v.NextBefore = next
+		for _, j := range jobs {
+			v.Rows = append(v.Rows, jobRow(tx, j))
+		}
+		accounts, err := tx.Accounts(true)
+		for _, a := range accounts {
+			v.Accounts = append(v.Accounts, pages.AccountRef{ID: a.ID, Name: a.Name})
+		}
+		return err
+	})
+	return v, err
+}
+
+// jobsPage: GET /jobs[?account=ID][&state=S][&before=ID]
+func (s *Server) jobsPage(c echo.Context) error {
+	v, err := s.recentJobs(c, jobsPerPage)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.Jobs(s.layout(c, "Jobs", "jobs"), v))
+}
+
+// jobView reads a job with the names around it and notes which of its
+// evidence files retention has deleted.
+func (s *Server) jobView(c echo.Context) (pages.JobView, error) {
+	id, err := pathID(c, "job")
+	if err != nil {
+		return pages.JobView{}, err
+	}
+	v := pages.JobView{Gone: map[string]bool{}}
+	err = s.o.Store.View(func(tx *storage.Tx) error {
+		j, err := tx.Job(id)
+		if err != nil {
+			return err
+		}
+		v.Row = jobRow(tx, j)
+		return nil
+	})
+	if err != nil {
+		return v, err
+	}
+	v.Description = pages.JobTitle(v.Row) + ", as " + v.Row.Account.Name + "."
+	for _, a := range v.Row.Job.Attempts {
+		if a.Evidence == "" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(s.o.Config.Paths.Evidence(), filepath.FromSlash(a.Evidence))); err != nil {
+			v.Gone[a.Evidence] = true
+		}
+	}
+	return v, nil
+}
+
+// jobPage: GET /jobs/:id, the job with its action log and screenshots.
+func (s *Server) jobPage(c echo.Context) error {
+	v, err := s.jobView(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.Job(s.layout(c, fmt.Sprintf("Job %d", v.Row.Job.ID), "jobs"), v))
+}
+
+// apiJobs: GET /api/v1/jobs?account=&state=&before=&limit=
+func (s *Server) apiJobs(c echo.Context) error {
+	limit, err := queryInt(c, "limit", jobsPerPage, 1, 500)
+	if err != nil {
+		return err
+	}
+	v, err := s.recentJobs(c, limit)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Jobs       []jobJSON `json:"jobs"`
+		NextBefore uint64    `json:"next_before,omitempty"`
+	}{Jobs: []jobJSON{}, NextBefore: v.NextBefore}
+	for _, r := range v.Rows {
+		out.Jobs = append(out.Jobs, jobJSON{Job: r.Job, Description: pages.JobTitle(r)})
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// apiJob: GET /api/v1/jobs/:id, with the action log of its latest tries.
+func (s *Server) apiJob(c echo.Context) error {
+	v, err := s.jobView(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, jobJSON{Job: v.Row.Job, Description: pages.JobTitle(v.Row)})
 }

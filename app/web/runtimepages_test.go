@@ -160,7 +160,7 @@ func TestCeilingsBanner(t *testing.T) {
 	}
 	// The form turns them back on.
 	form := url.Values{"enforce_ceilings": {"on"}, "pause_min_seconds": {"60"}, "pause_max_seconds": {"240"}, "soft_limit_percent": {"80"},
-		"max_attempts": {"5"}, "job_retention_days": {"30"}}
+		"max_attempts": {"5"}, "job_retention_days": {"30"}, "evidence_retention_days": {"90"}}
 	if rec := f.paced(req{method: http.MethodPost, path: "/settings/runtime", session: true, body: form.Encode()}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("ceilings on = %d", rec.Code)
 	}
@@ -174,7 +174,7 @@ func TestRuntimeSettings(t *testing.T) {
 	f.signIn()
 	read, ctl := f.keys()
 	rec := f.paced(req{path: "/api/v1/runtime/settings", header: read})
-	if rec.Code != 200 || rec.Body.String() != `{"enforce_ceilings":true,"pause_min_seconds":60,"pause_max_seconds":240,"soft_limit_percent":80,"max_attempts":5,"job_retention_days":30}`+"\n" {
+	if rec.Code != 200 || rec.Body.String() != `{"enforce_ceilings":true,"pause_min_seconds":60,"pause_max_seconds":240,"soft_limit_percent":80,"max_attempts":5,"job_retention_days":30,"evidence_retention_days":90}`+"\n" {
 		t.Fatalf("settings = %d %s", rec.Code, rec.Body)
 	}
 	for _, bad := range []struct{ body, want string }{
@@ -201,7 +201,7 @@ func TestRuntimeSettings(t *testing.T) {
 	if !strings.Contains(f.paced(req{path: "/settings", session: true}).Body.String(), `href="/settings/runtime"`) {
 		t.Error("the outreach settings do not link the runtime settings")
 	}
-	form := url.Values{"pause_min_seconds": {"60"}, "pause_max_seconds": {"240"}, "soft_limit_percent": {"80"}, "max_attempts": {"8"}, "job_retention_days": {"30"}}
+	form := url.Values{"pause_min_seconds": {"60"}, "pause_max_seconds": {"240"}, "soft_limit_percent": {"80"}, "max_attempts": {"8"}, "job_retention_days": {"30"}, "evidence_retention_days": {"90"}}
 	// Turning the ceilings off needs the confirmation.
 	rec = f.paced(req{method: http.MethodPost, path: "/settings/runtime", session: true, body: form.Encode()})
 	if rec.Code != 400 || !strings.Contains(unescaped(rec.Body.String()), "I understand the risk") {

@@ -43,7 +43,7 @@ func runtimeSettingsForm(st runtime.Settings) pages.RuntimeSettingsForm {
 	return pages.RuntimeSettingsForm{EnforceCeilings: st.EnforceCeilings,
 		PauseMinSeconds: fmt.Sprint(st.PauseMinSeconds), PauseMaxSeconds: fmt.Sprint(st.PauseMaxSeconds),
 		SoftLimitPercent: fmt.Sprint(st.SoftLimitPercent), MaxAttempts: fmt.Sprint(st.MaxAttempts),
-		JobRetentionDays: fmt.Sprint(st.JobRetentionDays)}
+		JobRetentionDays: fmt.Sprint(st.JobRetentionDays), EvidenceRetentionDays: fmt.Sprint(st.EvidenceRetentionDays)}
 }
 
 // saveRuntimeSettings: POST /settings/runtime. Turning the ceilings off
@@ -56,7 +56,7 @@ func (s *Server) saveRuntimeSettings(c echo.Context) error {
 	form := pages.RuntimeSettingsForm{EnforceCeilings: c.FormValue("enforce_ceilings") == "on",
 		PauseMinSeconds: c.FormValue("pause_min_seconds"), PauseMaxSeconds: c.FormValue("pause_max_seconds"),
 		SoftLimitPercent: c.FormValue("soft_limit_percent"), MaxAttempts: c.FormValue("max_attempts"),
-		JobRetentionDays: c.FormValue("job_retention_days")}
+		JobRetentionDays: c.FormValue("job_retention_days"), EvidenceRetentionDays: c.FormValue("evidence_retention_days")}
 	prev, err := rt.Settings()
 	if err != nil {
 		return err
@@ -69,6 +69,7 @@ func (s *Server) saveRuntimeSettings(c echo.Context) error {
 		wholeNumber(form.SoftLimitPercent, "The soft limit", &st.SoftLimitPercent),
 		wholeNumber(form.MaxAttempts, "The number of tries", &st.MaxAttempts),
 		wholeNumber(form.JobRetentionDays, "The job retention", &st.JobRetentionDays),
+		wholeNumber(form.EvidenceRetentionDays, "The evidence retention", &st.EvidenceRetentionDays),
 	)
 	if err == nil && prev.EnforceCeilings && !st.EnforceCeilings && c.FormValue("confirm_ceilings_off") != "yes" {
 		err = model.Errorf(model.CodeInvalid, ceilingsUnconfirmed)

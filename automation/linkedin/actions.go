@@ -2,6 +2,7 @@ package linkedin
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ func (t *tab) profile(ctx context.Context, profileURL string) (automation.Profil
 		return p, t.missing("profile.name")
 	}
 	p.Pending = t.pending(p.Name)
+	t.trace.Step("read the profile of %s (%s)", p.Name, connState(p))
 	return p, nil
 }
 
@@ -52,22 +54,22 @@ func (t *tab) pending(name string) bool {
 }
 
 // VisitProfile implements automation.Site.
-func (d *Driver) VisitProfile(ctx context.Context, s automation.Session, profileURL string) (automation.Profile, error) {
+func (d *Driver) VisitProfile(ctx context.Context, s automation.Session, profileURL string) (_ automation.Profile, err error) {
 	t, err := d.open(ctx, s, "visit")
 	if err != nil {
 		return automation.Profile{}, err
 	}
-	defer t.close()
+	defer t.close(&err)
 	return t.profile(ctx, profileURL)
 }
 
 // Connection implements automation.Site.
-func (d *Driver) Connection(ctx context.Context, s automation.Session, profileURL string) (string, error) {
+func (d *Driver) Connection(ctx context.Context, s automation.Session, profileURL string) (_ string, err error) {
 	t, err := d.open(ctx, s, "connection")
 	if err != nil {
 		return "", err
 	}
-	defer t.close()
+	defer t.close(&err)
 	p, err := t.profile(ctx, profileURL)
 	switch {
 	case err != nil:
@@ -83,12 +85,12 @@ func (d *Driver) Connection(ctx context.Context, s automation.Session, profileUR
 // SendInvite implements automation.Site: Connect (or More → Connect),
 // with the note when there is one and LinkedIn allows it, then it checks
 // that the profile says Pending.
-func (d *Driver) SendInvite(ctx context.Context, s automation.Session, profileURL, note string) (automation.InviteResult, error) {
+func (d *Driver) SendInvite(ctx context.Context, s automation.Session, profileURL, note string) (_ automation.InviteResult, err error) {
 	t, err := d.open(ctx, s, "invite")
 	if err != nil {
 		return automation.InviteResult{}, err
 	}
-	defer t.close()
+	defer t.close(&err)
 	p, err := t.profile(ctx, profileURL)
 	if err != nil {
 		return automation.InviteResult{}, err
@@ -135,6 +137,7 @@ func (d *Driver) SendInvite(ctx context.Context, s automation.Session, profileUR
 			// The free personalised invitations are used up: the invite
 			// goes without its note (the campaign's rule for free accounts).
 			d.o.Logger.Info("note quota reached; sending the invite without a note", "account", s.AccountID)
+			t.trace.Step("LinkedIn says the free personalised invitations are used up: sending without the note")
 		} else {
 			if err := t.typeText(field, note); err != nil {
 				return automation.InviteResult{}, notSent(err)
@@ -165,6 +168,7 @@ func (d *Driver) SendInvite(ctx context.Context, s automation.Session, profileUR
 			return automation.InviteResult{}, err
 		}
 		if t.pending(p.Name) {
+			t.trace.Step("verified: the profile says Pending")
 			return automation.InviteResult{Outcome: automation.InviteSent, WithNote: withNote}, nil
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
@@ -265,12 +269,12 @@ func sameText(a, b string) bool {
 
 // SendMessage implements automation.Site: it types the message into the
 // conversation, sends it and checks that it is in the thread.
-func (d *Driver) SendMessage(ctx context.Context, s automation.Session, profileURL, text string) error {
+func (d *Driver) SendMessage(ctx context.Context, s automation.Session, profileURL, text string) (err error) {
 	t, err := d.open(ctx, s, "message")
 	if err != nil {
 		return err
 	}
-	defer t.close()
+	defer t.close(&err)
 	p, err := t.openThread(ctx, profileURL)
 	if err != nil {
 		return err
@@ -294,6 +298,7 @@ func (d *Driver) SendMessage(ctx context.Context, s automation.Session, profileU
 	for {
 		sent := t.sentTexts(p.Name)
 		if len(sent) > before && sameText(sent[len(sent)-1], text) {
+			t.trace.Step("verified: the message is in the conversation")
 			return nil
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
@@ -304,32 +309,34 @@ func (d *Driver) SendMessage(ctx context.Context, s automation.Session, profileU
 }
 
 // MessageSent implements automation.Site.
-func (d *Driver) MessageSent(ctx context.Context, s automation.Session, profileURL, text string) (bool, error) {
+func (d *Driver) MessageSent(ctx context.Context, s automation.Session, profileURL, text string) (_ bool, err error) {
 	t, err := d.open(ctx, s, "message_sent")
 	if err != nil {
 		return false, err
 	}
-	defer t.close()
+	defer t.close(&err)
 	p, err := t.openThread(ctx, profileURL)
 	if err != nil {
 		return false, err
 	}
 	for _, sent := range t.sentTexts(p.Name) {
 		if sameText(sent, text) {
+			t.trace.Step("the message is in the conversation")
 			return true, nil
 		}
 	}
+	t.trace.Step("the message is not in the conversation")
 	return false, nil
 }
 
 // Withdraw implements automation.Site: Pending → Withdraw, then it checks
 // that the profile offers Connect again.
-func (d *Driver) Withdraw(ctx context.Context, s automation.Session, profileURL string) error {
+func (d *Driver) Withdraw(ctx context.Context, s automation.Session, profileURL string) (err error) {
 	t, err := d.open(ctx, s, "withdraw")
 	if err != nil {
 		return err
 	}
-	defer t.close()
+	defer t.close(&err)
 	p, err := t.profile(ctx, profileURL)
 	if err != nil {
 		return err
@@ -363,5 +370,19 @@ func (d *Driver) Withdraw(ctx context.Context, s automation.Session, profileURL 
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	t.trace.Step("verified: the invite is no longer pending")
 	return nil
+}
+
+// connState is a profile's connection state in words.
+func connState(p automation.Profile) string {
+	switch {
+	case p.Degree == 1:
+		return "a connection"
+	case p.Pending:
+		return "invite pending"
+	case p.Degree > 1:
+		return fmt.Sprintf("degree %d, not connected", p.Degree)
+	}
+	return "not connected"
 }

@@ -16,13 +16,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mxschmitt/playwright-go"
 
@@ -100,6 +103,10 @@ type tab struct {
 	page   playwright.Page
 	action string
 	lang   string
+	// trace is the job's action log (nil outside a job).
+	trace *automation.Trace
+	// kept: evidence of this action's failure is already on disk.
+	kept bool
 }
 
 // open starts an action on a fresh page of the account's context.
@@ -113,11 +120,23 @@ func (d *Driver) open(ctx context.Context, s automation.Session, action string) 
 		return nil, automation.Errorf(model.ErrClassTransient, action, "the browser could not open a page: %v", err)
 	}
 	page.SetDefaultTimeout(float64(d.o.Timeout.Milliseconds()))
-	return &tab{d: d, s: s, page: page, action: action, lang: "en"}, nil
+	t := &tab{d: d, s: s, page: page, action: action, lang: "en", trace: automation.TraceOf(ctx)}
+	t.trace.Step("opened a browser tab for %s", action)
+	return t, nil
 }
 
-// close ends the action and saves the account's session.
-func (t *tab) close() {
+// close ends the action and saves the account's session. When the action
+// failed (*errp is set) it first keeps a screenshot and a copy of the page
+// and names them in the error, so the job and any incident link them.
+func (t *tab) close(errp *error) {
+	if errp != nil && *errp != nil && !t.kept {
+		if rel := t.evidence("failed-" + t.action); rel != "" {
+			var e *automation.Error
+			if errors.As(*errp, &e) {
+				e.Msg += " " + automation.EvidenceNote(rel)
+			}
+		}
+	}
 	t.page.Close()
 	if err := t.d.o.Contexts.Save(t.s.AccountID); err != nil {
 		t.d.o.Logger.Warn("the browser session could not be saved", "account", t.s.AccountID, "error", err)
@@ -146,13 +165,27 @@ func (t *tab) visit(ctx context.Context, raw string) error {
 	if err != nil {
 		return automation.Errorf(model.ErrClassPermanent, t.action, "%v", err)
 	}
-	if _, err := t.page.Goto(to, playwright.PageGotoOptions{WaitUntil: playwright.WaitUntilStateDomcontentloaded}); err != nil {
+	resp, err := t.page.Goto(to, playwright.PageGotoOptions{WaitUntil: playwright.WaitUntilStateDomcontentloaded})
+	if err != nil {
+		t.trace.Fail("loading %s failed", to)
 		return automation.Errorf(model.ErrClassTransient, t.action, "the page %s did not load: %v", to, err)
 	}
+	t.trace.Step("loaded %s", to)
 	if lang, err := t.page.Locator("html").GetAttribute("lang"); err == nil && lang != "" {
 		t.lang = strings.ToLower(strings.SplitN(lang, "-", 2)[0])
 	}
-	return t.pushback()
+	if err := t.pushback(); err != nil {
+		return err
+	}
+	if resp != nil && resp.Status() == http.StatusNotFound {
+		// LinkedIn answers a removed or mistyped profile with "This page
+		// doesn't exist": retrying cannot help, and nothing was sent.
+		t.trace.Fail("LinkedIn says %s does not exist (404)", to)
+		e := automation.Errorf(model.ErrClassPermanent, t.action, "LinkedIn says the page %s does not exist (404): the profile was removed or its address is wrong", raw)
+		e.NotSent = true
+		return e
+	}
+	return nil
 }
 
 // pushback looks for every way LinkedIn stops an account.
@@ -182,8 +215,9 @@ func (t *tab) pushback() error {
 // stop keeps evidence of a pushback and returns the error that stops the
 // account. Nothing was sent.
 func (t *tab) stop(class, kind, msg string) error {
+	t.trace.Fail("%s", msg)
 	if where := t.evidence(kind); where != "" {
-		msg += " (evidence: " + where + ")"
+		msg += " " + automation.EvidenceNote(where)
 	}
 	e := automation.Errorf(class, t.action, "%s", msg)
 	e.NotSent = true
@@ -223,10 +257,13 @@ func (t *tab) evidence(kind string) string {
 		}
 		os.WriteFile(filepath.Join(dir, base+".html"), []byte(html), 0o600)
 	}
+	t.kept = true
+	rel := path.Join(fmt.Sprintf("account-%d", t.s.AccountID), base+".png")
 	if shot == "" {
-		return filepath.Join(fmt.Sprintf("account-%d", t.s.AccountID), base+".html")
+		rel = path.Join(fmt.Sprintf("account-%d", t.s.AccountID), base+".html")
 	}
-	return filepath.Join(fmt.Sprintf("account-%d", t.s.AccountID), base+".png")
+	t.trace.Keep(rel)
+	return rel
 }
 
 // locate returns the first of the element's selectors that matches a
@@ -257,6 +294,7 @@ func (t *tab) findWithin(ctx context.Context, key, name string, wait time.Durati
 	deadline := time.Now().Add(wait)
 	for {
 		if loc := t.locate(key, name); loc != nil {
+			t.trace.Step("found %s", t.what(key))
 			return loc, nil
 		}
 		if err := ctx.Err(); err != nil {
@@ -269,13 +307,18 @@ func (t *tab) findWithin(ctx context.Context, key, name string, wait time.Durati
 	}
 }
 
+// what names a pack element in words.
+func (t *tab) what(key string) string {
+	if el, _ := t.d.o.Pack.Element(key); el.What != "" {
+		return el.What
+	}
+	return key
+}
+
 // missing is the selector error for an element not found.
 func (t *tab) missing(key string) error {
-	el, _ := t.d.o.Pack.Element(key)
-	what := el.What
-	if what == "" {
-		what = key
-	}
+	what := t.what(key)
+	t.trace.Fail("%s was not found (selector pack element %q)", what, key)
 	e := automation.Errorf(model.ErrClassSelector, t.action, "%s was not found on %s (selector pack element %q); LinkedIn may have changed the page", what, t.page.URL(), key)
 	e.NotSent = true
 	return e
@@ -297,8 +340,10 @@ func (t *tab) text(key, name string) string {
 // click clicks a found element.
 func (t *tab) click(loc playwright.Locator, what string) error {
 	if err := loc.Click(); err != nil {
+		t.trace.Fail("clicking %s failed", what)
 		return automation.Errorf(model.ErrClassTransient, t.action, "clicking %s failed: %v", what, err)
 	}
+	t.trace.Step("clicked %s", what)
 	return nil
 }
 
@@ -309,8 +354,10 @@ func (t *tab) typeText(loc playwright.Locator, text string) error {
 	}
 	delay := float64(t.d.o.Keystroke.Milliseconds())
 	if err := loc.PressSequentially(text, playwright.LocatorPressSequentiallyOptions{Delay: &delay}); err != nil {
+		t.trace.Fail("typing failed")
 		return automation.Errorf(model.ErrClassTransient, t.action, "typing failed: %v", err)
 	}
+	t.trace.Step("typed %d characters", utf8.RuneCountInString(text))
 	return nil
 }
 

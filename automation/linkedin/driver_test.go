@@ -3,6 +3,7 @@ package linkedin
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,8 @@ type world struct {
 	driver  *Driver
 	browser playwright.Browser
 	evid    string
+	cs      *contexts
+	pack    *selectors.Pack
 }
 
 // contexts gives each account a context signed in to the test site.
@@ -98,8 +101,9 @@ func newWorld(t *testing.T, opts sitetest.Options) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, site: site, base: base, browser: sharedB, evid: t.TempDir()}
+	w := &world{t: t, site: site, base: base, browser: sharedB, evid: t.TempDir(), pack: pack}
 	cs := &contexts{w: w, byA: map[uint64]playwright.BrowserContext{}}
+	w.cs = cs
 	t.Cleanup(func() {
 		for _, bc := range cs.byA {
 			bc.Close()
@@ -254,5 +258,75 @@ func TestPushbackStopsAndKeepsEvidence(t *testing.T) {
 	}
 	if fi, err := os.Stat(shots[0]); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("evidence file mode: %v %v", fi.Mode(), err)
+	}
+}
+
+// TestActionLogAndFailureScreenshot: an action notes each step it takes
+// with its timing in the job's trace; a failed action keeps a screenshot
+// and names it in its error and in the trace.
+func TestActionLogAndFailureScreenshot(t *testing.T) {
+	w := newWorld(t, sitetest.Options{Layout: sitetest.LayoutAlt})
+	tr := automation.NewTrace()
+	ctx := automation.WithTrace(context.Background(), tr)
+	if _, err := w.driver.SendInvite(ctx, anna, profileURL("ada-lovelace"), "Hi Ada"); err != nil {
+		t.Fatal(err)
+	}
+	a := tr.Attempt(time.Now(), "invited", false)
+	want := []string{
+		"opened a browser tab for invite", "loaded " + w.base + "/in/ada-lovelace/",
+		"read the profile of Ada Lovelace (degree 2, not connected)", "clicked More", "found Connect in the More menu",
+		"clicked Connect", "clicked Add a note", "typed 6 characters", "clicked Send", "verified: the profile says Pending",
+	}
+	i := 0
+	var lastAt int64
+	for _, st := range a.Steps {
+		if st.Failed || st.AtMS < lastAt || st.TookMS < 0 {
+			t.Errorf("step %+v: failed, or out of order", st)
+		}
+		lastAt = st.AtMS
+		if i < len(want) && strings.HasPrefix(st.What, want[i]) {
+			i++
+		}
+	}
+	if i != len(want) {
+		t.Fatalf("the log is missing %q; it has:\n%+v", want[i], a.Steps)
+	}
+	if a.Evidence != "" || a.TookMS < lastAt {
+		t.Fatalf("a successful action: evidence %q, took %d ms, last step at %d ms", a.Evidence, a.TookMS, lastAt)
+	}
+
+	// A profile that does not exist is a permanent failure, with evidence.
+	_, err := w.driver.VisitProfile(ctx, anna, profileURL("nobody-here"))
+	if class, notSent := classOf(err); class != model.ErrClassPermanent || !notSent || !strings.Contains(err.Error(), "does not exist (404)") {
+		t.Fatalf("visiting a missing profile: %v (class %q); want a permanent error that sent nothing", err, class)
+	}
+
+	// A page LinkedIn changed: the name is not where the pack says.
+	broken := *w.pack
+	broken.Elements = maps.Clone(w.pack.Elements)
+	el := broken.Elements["profile.name"]
+	el.Strategies = []selectors.Strategy{{CSS: "main .pv-top-card .no-such-name"}}
+	broken.Elements["profile.name"] = el
+	d, err := New(Options{BaseURL: w.base, Contexts: w.cs, Pack: &broken, EvidenceDir: w.evid, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr = automation.NewTrace()
+	_, err = d.VisitProfile(automation.WithTrace(context.Background(), tr), anna, profileURL("ada-lovelace"))
+	if class, _ := classOf(err); class != model.ErrClassSelector {
+		t.Fatalf("visiting with a broken pack: %v (class %q); want a selector error", err, class)
+	}
+	a = tr.Attempt(time.Now(), err.Error(), true)
+	if a.Evidence == "" || !strings.HasSuffix(a.Evidence, "-failed-visit.png") || !strings.Contains(err.Error(), automation.EvidenceNote(a.Evidence)) {
+		t.Fatalf("evidence %q, error %v; want the failure screenshot named in both", a.Evidence, err)
+	}
+	for _, f := range []string{a.Evidence, strings.TrimSuffix(a.Evidence, ".png") + ".html"} {
+		if fi, err := os.Stat(filepath.Join(w.evid, filepath.FromSlash(f))); err != nil || fi.Size() == 0 {
+			t.Errorf("evidence %s: %v", f, err)
+		}
+	}
+	last := a.Steps[len(a.Steps)-1]
+	if !last.Failed || !strings.Contains(last.What, `"profile.name"`) {
+		t.Fatalf("last step %+v; want the failed search for the name", last)
 	}
 }

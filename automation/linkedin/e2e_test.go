@@ -67,6 +67,22 @@ func TestCampaignEndToEnd(t *testing.T) {
 	if len(w.site.Invites()) != 1 || len(w.site.Messages()) != 1 {
 		t.Fatalf("sends: %d invites, %d messages; want 1 and 1", len(w.site.Invites()), len(w.site.Messages()))
 	}
+	// Each send's job keeps the driver's action log: the steps it took on
+	// the page, ending with the check that it happened.
+	for kind, verified := range map[string]string{model.JobInvite: "verified: the profile says Pending", model.JobMessage: "verified: the message is in the conversation"} {
+		var jobs []model.Job
+		store.View(func(tx *storage.Tx) (err error) {
+			jobs, _, err = tx.RecentJobs(0, 10, func(j model.Job) bool { return j.Kind == kind })
+			return err
+		})
+		if len(jobs) != 1 || len(jobs[0].Attempts) != 1 {
+			t.Fatalf("%s jobs = %+v; want one, tried once", kind, jobs)
+		}
+		a := jobs[0].Attempts[0]
+		if a.Failed || len(a.Steps) < 4 || a.Steps[len(a.Steps)-1].What != verified || a.TookMS <= 0 {
+			t.Errorf("%s log = %+v; want steps ending with %q", kind, a, verified)
+		}
+	}
 }
 
 // buildCampaign makes Anna's account, the templates, Ada as a lead and an

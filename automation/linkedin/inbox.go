@@ -18,12 +18,12 @@ const inboxDepth = 40
 // Inbox implements automation.Site: the conversations with activity since
 // the cursor, opened one by one, and the messages in them written by the
 // other member since then.
-func (d *Driver) Inbox(ctx context.Context, s automation.Session, since time.Time) ([]automation.Reply, error) {
+func (d *Driver) Inbox(ctx context.Context, s automation.Session, since time.Time) (_ []automation.Reply, err error) {
 	t, err := d.open(ctx, s, "inbox")
 	if err != nil {
 		return nil, err
 	}
-	defer t.close()
+	defer t.close(&err)
 	if err := t.visit(ctx, "/messaging/"); err != nil {
 		return nil, err
 	}
@@ -49,6 +49,7 @@ func (d *Driver) Inbox(ctx context.Context, s automation.Session, since time.Tim
 			break
 		}
 	}
+	t.trace.Step("%d conversations with activity since %s", len(threads), since.UTC().Format(time.RFC3339))
 	var replies []automation.Reply
 	for _, th := range threads {
 		if err := t.visit(ctx, th); err != nil {
@@ -83,6 +84,7 @@ func (d *Driver) Inbox(ctx context.Context, s automation.Session, since time.Tim
 			replies = append(replies, automation.Reply{ProfileURL: canonical(href), At: last})
 		}
 	}
+	t.trace.Step("%d replies found", len(replies))
 	return replies, nil
 }
 
@@ -105,12 +107,12 @@ func timeAttr(loc playwright.Locator) time.Time {
 // Canary implements automation.Site: it loads the pages every action
 // starts from and checks the pack's canary elements on them; each missing
 // element is reported against the action that needs it.
-func (d *Driver) Canary(ctx context.Context, s automation.Session) (automation.CanaryReport, error) {
+func (d *Driver) Canary(ctx context.Context, s automation.Session) (_ automation.CanaryReport, err error) {
 	t, err := d.open(ctx, s, "canary")
 	if err != nil {
 		return automation.CanaryReport{}, err
 	}
-	defer t.close()
+	defer t.close(&err)
 	rep := automation.CanaryReport{Broken: map[string]string{}}
 	for _, page := range []string{"/feed/", "/messaging/"} {
 		if err := t.visit(ctx, page); err != nil {
@@ -128,6 +130,7 @@ func (d *Driver) Canary(ctx context.Context, s automation.Session) (automation.C
 			}
 		}
 	}
+	t.trace.Step("%d actions missing an element", len(rep.Broken))
 	return rep, nil
 }
 

@@ -50,6 +50,7 @@ func Nav() []NavItem {
 		{Key: "dnc", Label: "Do not contact", Href: "/dnc"},
 		{Key: "accounts", Label: "Accounts", Href: "/accounts"},
 		{Key: "incidents", Label: "Incidents", Href: "/incidents"},
+		{Key: "jobs", Label: "Jobs", Href: "/jobs"},
 		{Key: "dead", Label: "Dead letters", Href: "/jobs/dead"},
 		{Key: "settings", Label: "Settings", Href: "/settings", Admin: true},
 		{Key: "backups", Label: "Backups", Href: "/backups", Admin: true},

@@ -422,7 +422,20 @@ func RuntimeSettings(l layout.Props, v RuntimeSettingsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "\" min=\"1\" max=\"3650\" required></label></div><p class=\"small muted settings-help\">A failed job is tried again later, waiting longer each time. A send whose outcome is unknown is checked on LinkedIn before it is ever tried again. <a href=\"/jobs/dead\">Dead letters</a> wait for a person.</p><div class=\"actions\"><button type=\"submit\">Save runtime settings</button> <a class=\"button secondary\" href=\"/settings/runtime\">Cancel</a></div></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "\" min=\"1\" max=\"3650\" required></label> <label>Keep screenshots and page copies (days) <input type=\"number\" name=\"evidence_retention_days\" value=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var22 string
+			templ_7745c5c3_Var22, templ_7745c5c3_Err = templruntime.NewAttributeExpression(v.Form.EvidenceRetentionDays).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/runtimesettings.templ`, Line: 83, Col: 93}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var22)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "\" min=\"1\" max=\"3650\" required></label></div><p class=\"small muted settings-help\">A failed job is tried again later, waiting longer each time. A send whose outcome is unknown is checked on LinkedIn before it is ever tried again. <a href=\"/jobs/dead\">Dead letters</a> wait for a person. Screenshots and page copies of failures and of LinkedIn's pushbacks (in the data folder's <span class=\"mono\">evidence</span> directory) are deleted after their retention, except those an open incident names.</p><div class=\"actions\"><button type=\"submit\">Save runtime settings</button> <a class=\"button secondary\" href=\"/settings/runtime\">Cancel</a></div></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

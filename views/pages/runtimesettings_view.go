@@ -17,6 +17,6 @@ type RuntimeSettingsView struct {
 // RuntimeSettingsForm is the form's fields as text, so a bad value is
 // shown again as it was typed.
 type RuntimeSettingsForm struct {
-	EnforceCeilings                                                                   bool
-	PauseMinSeconds, PauseMaxSeconds, SoftLimitPercent, MaxAttempts, JobRetentionDays string
+	EnforceCeilings                                                                                          bool
+	PauseMinSeconds, PauseMaxSeconds, SoftLimitPercent, MaxAttempts, JobRetentionDays, EvidenceRetentionDays string
 }
