@@ -12,6 +12,7 @@ import (
 
 	"parley/app/model"
 	"parley/app/runtime"
+	"parley/automation"
 	"parley/automation/browser"
 	"parley/automation/linkedin"
 	"parley/storage"
@@ -47,6 +48,9 @@ func (l *linkedInSessions) Session(id uint64) (bool, time.Time, bool) {
 }
 
 func (l *linkedInSessions) StartLogin(id uint64, o model.Origin) error {
+	if why := automation.NoDisplay(os.Getenv); why != "" {
+		return model.Errorf(model.CodeConflict, "the sign-in window cannot open: %s. Start Parley from a desktop session to sign in (the saved session then works headless anywhere, the data folder copied along)", why)
+	}
 	l.mu.Lock()
 	if l.signing[id] {
 		l.mu.Unlock()
@@ -80,6 +84,34 @@ func (l *linkedInSessions) StartLogin(id uint64, o model.Origin) error {
 		l.rt.Wake()
 	}()
 	return nil
+}
+
+func (l *linkedInSessions) ShowWindow(id uint64, show bool) error {
+	if why := automation.NoDisplay(os.Getenv); show && why != "" {
+		return model.Errorf(model.CodeConflict, "the account cannot work in a window: %s", why)
+	}
+	return l.pool.SetVisible(id, show)
+}
+
+// showWindows puts the accounts switched to a visible window there, at
+// start.
+func (l *linkedInSessions) showWindows() error {
+	var ids []uint64
+	err := l.store.View(func(tx *storage.Tx) error {
+		accounts, err := tx.Accounts(false)
+		for _, a := range accounts {
+			if a.ShowBrowser {
+				ids = append(ids, a.ID)
+			}
+		}
+		return err
+	})
+	for _, id := range ids {
+		if err := l.ShowWindow(id, true); err != nil {
+			l.log.Warn("the account works headless", "account", id, "why", model.PublicMessage(err))
+		}
+	}
+	return err
 }
 
 func (l *linkedInSessions) LogOut(id uint64, o model.Origin) error {

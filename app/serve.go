@@ -163,8 +163,12 @@ func serve(ctx context.Context, env Env, cfg config.Config, tune runtimeTuning) 
 	}
 	var sessions web.LinkedInSessions
 	if pool != nil {
-		sessions = &linkedInSessions{ctx: ctx, pool: pool, driver: drv, rt: rt, store: store, dir: cfg.Paths.BrowserProfiles(),
+		ls := &linkedInSessions{ctx: ctx, pool: pool, driver: drv, rt: rt, store: store, dir: cfg.Paths.BrowserProfiles(),
 			log: log.With("service", "linkedin"), signing: map[uint64]bool{}}
+		if err := ls.showWindows(); err != nil {
+			return err
+		}
+		sessions = ls
 	}
 	hub := live.New(store, log.With("service", "live"))
 	leads := campaigns.New(store)

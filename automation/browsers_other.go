@@ -31,3 +31,11 @@ func driverCache(func(string) string) string { return "" }
 func installedVersion(string) (string, error) {
 	return "", errors.New("not used here: the browser answers --version")
 }
+
+// noDisplay says why a browser window cannot be shown here ("" when it can).
+func noDisplay(getenv func(string) string) string {
+	if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		return "this computer has no desktop session for a browser window (neither DISPLAY nor WAYLAND_DISPLAY is set)"
+	}
+	return ""
+}

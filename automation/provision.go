@@ -220,3 +220,7 @@ func LaunchOptions(b Browser, headless bool) playwright.BrowserTypeLaunchOptions
 		Args:           LaunchArgs(),
 	}
 }
+
+// NoDisplay says why this computer cannot show a browser window (a Linux
+// server without a desktop session), or "" when it can.
+func NoDisplay(getenv func(string) string) string { return noDisplay(getenv) }

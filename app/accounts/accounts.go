@@ -92,6 +92,34 @@ func (s *Service) Update(id uint64, in Input, o model.Origin) (model.Account, er
 	return a, err
 }
 
+// ShowBrowser chooses whether the account works in a visible browser
+// window (show) or in the shared headless browser, the default.
+func (s *Service) ShowBrowser(id uint64, show bool, o model.Origin) (model.Account, error) {
+	var a model.Account
+	err := s.store.Update(func(tx *storage.Tx) error {
+		var err error
+		if a, err = tx.Account(id); err != nil {
+			return err
+		}
+		if a.Archived() {
+			return model.Errorf(model.CodeConflict, "account %q is archived and cannot be changed", a.Name)
+		}
+		if a.ShowBrowser == show {
+			return nil
+		}
+		a.ShowBrowser, a.UpdatedAt = show, tx.Now()
+		if err := tx.PutAccount(a); err != nil {
+			return err
+		}
+		action := "account_browser_hidden"
+		if show {
+			action = "account_browser_shown"
+		}
+		return record(tx, a, model.EventAccountUpdated, action, o)
+	})
+	return a, err
+}
+
 // Archive retires an account: it keeps its history but sends nothing more.
 func (s *Service) Archive(id uint64, o model.Origin) (model.Account, error) {
 	var a model.Account

@@ -45,6 +45,9 @@ type Account struct {
 	Limits      Limits    `json:"limits"`
 	WarmupStart time.Time `json:"warmup_start,omitzero"`
 	Notes       string    `json:"notes,omitempty"`
+	// ShowBrowser runs the account's LinkedIn work in a visible browser
+	// window instead of the shared headless one (to watch it work).
+	ShowBrowser bool      `json:"show_browser,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 	ArchivedAt  time.Time `json:"archived_at,omitzero"`

@@ -140,3 +140,83 @@ func TestAccountPageWithoutBrowser(t *testing.T) {
 		t.Fatalf("log in for an unknown account = %d", rec.Code)
 	}
 }
+
+// TestAccountWindowChoice: the browser-window choice is stored and audited
+// from the page and the API, shown on the account page, and bad input,
+// unknown and archived accounts and read keys are refused.
+func TestAccountWindowChoice(t *testing.T) {
+	f := newFixture(t)
+	f.signIn()
+	read, ctl := f.keys()
+	if rec := f.paced(req{method: http.MethodPost, path: "/accounts", session: true, body: accountFormValues().Encode()}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("create = %d", rec.Code)
+	}
+	t.Setenv("DISPLAY", ":0")
+	body := f.paced(req{path: "/accounts/1", session: true}).Body.String()
+	if !strings.Contains(body, "works in the background") || !strings.Contains(body, `action="/accounts/1/window"`) {
+		t.Fatal("the account page offers no window switch")
+	}
+	rec := f.paced(req{method: http.MethodPost, path: "/accounts/1/window", session: true, body: "show=yes"})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/accounts/1?session=window-shown" {
+		t.Fatalf("show = %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	body = unescaped(f.paced(req{path: "/accounts/1?session=window-shown", session: true}).Body.String())
+	if !strings.Contains(body, "now works in a visible browser window") || !strings.Contains(body, "Work in the background") {
+		t.Fatal("the page does not show the window choice")
+	}
+	if a, _ := f.srv.o.Accounts.Get(1); !a.ShowBrowser {
+		t.Fatal("the choice was not stored")
+	}
+	rec = f.paced(req{method: http.MethodPut, path: "/api/v1/accounts/1/window", header: ctl, body: `{"show":false}`})
+	if rec.Code != 200 || strings.Contains(rec.Body.String(), "show_browser") {
+		t.Fatalf("API hide = %d %s", rec.Code, rec.Body)
+	}
+	// Doing what is done changes nothing and writes no audit record.
+	f.paced(req{method: http.MethodPut, path: "/api/v1/accounts/1/window", header: ctl, body: `{"show":false}`})
+	var shown, hidden int
+	for _, r := range f.auditsOf("account") {
+		switch r.Action {
+		case "account_browser_shown":
+			shown++
+		case "account_browser_hidden":
+			hidden++
+		}
+	}
+	if shown != 1 || hidden != 1 {
+		t.Fatalf("audited %d shown, %d hidden; want 1 and 1", shown, hidden)
+	}
+
+	// Without a desktop session the page says why instead of offering it.
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	if body := f.paced(req{path: "/accounts/1", session: true}).Body.String(); !strings.Contains(body, "no desktop session") {
+		t.Error("the page offers a window where none can be shown")
+	}
+
+	for _, c := range []struct {
+		method, path, body string
+		header             map[string]string
+		code               int
+		want               string
+	}{
+		{http.MethodPut, "/api/v1/accounts/1/window", `{}`, ctl, 400, `say \"show\": true`},
+		{http.MethodPut, "/api/v1/accounts/1/window", `{"show":"yes"}`, ctl, 400, ""},
+		{http.MethodPut, "/api/v1/accounts/1/window", `{"show":true,"x":1}`, ctl, 400, ""},
+		{http.MethodPut, "/api/v1/accounts/9/window", `{"show":true}`, ctl, 404, ""},
+		{http.MethodPut, "/api/v1/accounts/1/window", `{"show":true}`, read, 403, ""},
+	} {
+		rec := f.paced(req{method: c.method, path: c.path, header: c.header, body: c.body})
+		if rec.Code != c.code || !strings.Contains(rec.Body.String(), c.want) {
+			t.Errorf("%s %s = %d %s; want %d", c.path, c.body, rec.Code, rec.Body, c.code)
+		}
+	}
+	if rec := f.paced(req{method: http.MethodPost, path: "/accounts/1/window", session: true, body: "show=maybe"}); rec.Code != 400 || !strings.Contains(rec.Body.String(), "show must be yes or no") {
+		t.Errorf("show=maybe = %d", rec.Code)
+	}
+	if _, err := f.srv.o.Accounts.Archive(1, model.Origin{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if rec := f.paced(req{method: http.MethodPost, path: "/accounts/1/window", session: true, body: "show=yes"}); rec.Code != 409 {
+		t.Errorf("window of an archived account = %d", rec.Code)
+	}
+}

@@ -102,6 +102,7 @@ func (s *Server) coreRoutes() []route {
 		{get, "/evidence/*", PermSession, classNone, s.evidenceFile},
 		{post, "/accounts/:id/login", PermSession, classControl, s.loginAccount},
 		{post, "/accounts/:id/logout", PermSession, classControl, s.logoutAccount},
+		{post, "/accounts/:id/window", PermSession, classControl, s.windowForm},
 		{get, "/api-keys", PermSession, classNone, s.apiKeysPage},
 		{post, "/api-keys", PermSession, classControl, s.createAPIKey},
 		{post, "/api-keys/:id/revoke", PermSession, classControl, s.revokeAPIKey},
@@ -129,6 +130,7 @@ func (s *Server) coreRoutes() []route {
 		{get, "/api/v1/accounts/:id", PermAPIRead, classAPI, s.apiAccount},
 		{http.MethodPut, "/api/v1/accounts/:id", PermAPIControl, classControl, s.apiSaveAccount},
 		{post, "/api/v1/accounts/:id/archive", PermAPIControl, classControl, s.apiArchiveAccount},
+		{http.MethodPut, "/api/v1/accounts/:id/window", PermAPIControl, classControl, s.apiWindow},
 	}
 }
 

@@ -43,11 +43,14 @@ func (f *fixture) sender(name string) model.Account {
 }
 
 // controlAudits lists the actions of the audit records of category control.
-func (f *fixture) controlAudits() []model.AuditRecord {
+func (f *fixture) controlAudits() []model.AuditRecord { return f.auditsOf("control") }
+
+// auditsOf is the audit trail of one category.
+func (f *fixture) auditsOf(category string) []model.AuditRecord {
 	f.t.Helper()
 	var out []model.AuditRecord
 	f.store.View(func(tx *storage.Tx) (err error) {
-		out, _, err = tx.SearchAudit(storage.AuditFilter{Category: "control"}, 0, 1000, 100000)
+		out, _, err = tx.SearchAudit(storage.AuditFilter{Category: category}, 0, 1000, 100000)
 		return err
 	})
 	return out

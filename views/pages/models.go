@@ -174,6 +174,10 @@ type AccountSession struct {
 	// Signing: a sign-in window is open.
 	Signing bool
 	Now     time.Time
+	// ShowBrowser: the account works in a visible window.
+	ShowBrowser bool
+	// NoDisplay says why this computer cannot show a window ("" when it can).
+	NoDisplay string
 }
 
 // AccountValues holds the form's values as typed.
