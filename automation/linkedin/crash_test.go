@@ -70,7 +70,7 @@ func TestDriverCrashChild(t *testing.T) {
 	pack, _ := selectors.Default()
 	base := os.Getenv(BaseURLEnv)
 	d, err := New(Options{BaseURL: base, Contexts: &cookieContexts{browser: browser, base: base, cookie: os.Getenv(crashCookieEnv)},
-		Pack: pack, Keystroke: time.Millisecond, Timeout: 5 * time.Minute})
+		Pack: pack, Keystroke: time.Millisecond, Think: time.Nanosecond, Timeout: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -61,6 +62,12 @@ type Options struct {
 	// Keystroke is the pause between typed characters (default 60 ms): a
 	// person's pace, out of respect for the site, not to hide anything.
 	Keystroke time.Duration
+	// Think is the average pause before each click and before typing, the
+	// time a person takes to read the page and find the next button
+	// (default 1.2 s; each pause is drawn from half to one and a half
+	// times it). Like Keystroke it keeps the pace of a person; the limits
+	// of the runtime are what keep an account safe.
+	Think time.Duration
 	// Timeout bounds each wait for a page or an element (default 30 s).
 	Timeout time.Duration
 }
@@ -90,6 +97,9 @@ func New(o Options) (*Driver, error) {
 	if o.Keystroke <= 0 {
 		o.Keystroke = 60 * time.Millisecond
 	}
+	if o.Think <= 0 {
+		o.Think = 1200 * time.Millisecond
+	}
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
 	}
@@ -107,6 +117,8 @@ type tab struct {
 	trace *automation.Trace
 	// kept: evidence of this action's failure is already on disk.
 	kept bool
+	// ctx is the action's context (it ends the pauses early).
+	ctx context.Context
 }
 
 // open starts an action on a fresh page of the account's context.
@@ -120,7 +132,7 @@ func (d *Driver) open(ctx context.Context, s automation.Session, action string) 
 		return nil, automation.Errorf(model.ErrClassTransient, action, "the browser could not open a page: %v", err)
 	}
 	page.SetDefaultTimeout(float64(d.o.Timeout.Milliseconds()))
-	t := &tab{d: d, s: s, page: page, action: action, lang: "en", trace: automation.TraceOf(ctx)}
+	t := &tab{d: d, s: s, page: page, action: action, lang: "en", trace: automation.TraceOf(ctx), ctx: ctx}
 	t.trace.Step("opened a browser tab for %s", action)
 	return t, nil
 }
@@ -337,8 +349,22 @@ func (t *tab) text(key, name string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// click clicks a found element.
+// think pauses as a person does before acting on a page; it ends early
+// when ctx does.
+func (t *tab) think(ctx context.Context) {
+	d := t.d.o.Think/2 + rand.N(t.d.o.Think+1)
+	if d < time.Millisecond {
+		return
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+// click clicks a found element after a person's pause.
 func (t *tab) click(loc playwright.Locator, what string) error {
+	t.think(t.ctx)
 	if err := loc.Click(); err != nil {
 		t.trace.Fail("clicking %s failed", what)
 		return automation.Errorf(model.ErrClassTransient, t.action, "clicking %s failed: %v", what, err)
@@ -349,6 +375,7 @@ func (t *tab) click(loc playwright.Locator, what string) error {
 
 // typeText types at a person's pace.
 func (t *tab) typeText(loc playwright.Locator, text string) error {
+	t.think(t.ctx)
 	if err := loc.Click(); err != nil {
 		return automation.Errorf(model.ErrClassTransient, t.action, "the text field could not be focused: %v", err)
 	}

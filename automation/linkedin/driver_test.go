@@ -109,7 +109,7 @@ func newWorld(t *testing.T, opts sitetest.Options) *world {
 			bc.Close()
 		}
 	})
-	w.driver, err = New(Options{BaseURL: base, Contexts: cs, Pack: pack, EvidenceDir: w.evid, Keystroke: time.Millisecond, Timeout: 10 * time.Second})
+	w.driver, err = New(Options{BaseURL: base, Contexts: cs, Pack: pack, EvidenceDir: w.evid, Keystroke: time.Millisecond, Think: time.Nanosecond, Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,5 +328,38 @@ func TestActionLogAndFailureScreenshot(t *testing.T) {
 	last := a.Steps[len(a.Steps)-1]
 	if !last.Failed || !strings.Contains(last.What, `"profile.name"`) {
 		t.Fatalf("last step %+v; want the failed search for the name", last)
+	}
+}
+
+// TestHumanPace: the driver pauses before each click and types key by key
+// at the configured pace (lower bounds only: a busy machine is slower,
+// never faster).
+func TestHumanPace(t *testing.T) {
+	w := newWorld(t, sitetest.Options{})
+	d, err := New(Options{BaseURL: w.base, Contexts: w.cs, Pack: w.pack, Keystroke: 20 * time.Millisecond, Think: 300 * time.Millisecond, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := automation.NewTrace()
+	if _, err := d.SendInvite(automation.WithTrace(context.Background(), tr), anna, profileURL("ada-lovelace"), "Hello Ada!"); err != nil {
+		t.Fatal(err)
+	}
+	clicks, typed := 0, false
+	for _, st := range tr.Attempt(time.Now(), "", false).Steps {
+		switch {
+		case strings.HasPrefix(st.What, "clicked "):
+			clicks++
+			if st.TookMS < 150 {
+				t.Errorf("%q came %d ms after the step before; want a pause of at least 150 ms", st.What, st.TookMS)
+			}
+		case st.What == "typed 10 characters":
+			typed = true
+			if st.TookMS < 150+9*20 {
+				t.Errorf("typing 10 characters took %d ms; want at least the pause and 9 gaps of 20 ms", st.TookMS)
+			}
+		}
+	}
+	if clicks < 3 || !typed {
+		t.Fatalf("%d clicks, typed %v: the invite did not go through the dialog", clicks, typed)
 	}
 }

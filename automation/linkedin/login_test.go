@@ -38,7 +38,7 @@ func TestSignInThroughTheLoginWindow(t *testing.T) {
 	}
 	defer pool.Close()
 	pack, _ := selectors.Default()
-	d, err := New(Options{BaseURL: base, Contexts: pool, Pack: pack, Keystroke: time.Millisecond, Timeout: 10 * time.Second})
+	d, err := New(Options{BaseURL: base, Contexts: pool, Pack: pack, Keystroke: time.Millisecond, Think: time.Nanosecond, Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
