@@ -177,10 +177,14 @@ func (t *tab) visit(ctx context.Context, raw string) error {
 	if err != nil {
 		return automation.Errorf(model.ErrClassPermanent, t.action, "%v", err)
 	}
-	resp, err := t.page.Goto(to, playwright.PageGotoOptions{WaitUntil: playwright.WaitUntilStateDomcontentloaded})
+	resp, err := t.page.Goto(to, playwright.PageGotoOptions{WaitUntil: playwright.WaitUntilStateDomcontentloaded,
+		Timeout: playwright.Float(float64(t.d.o.Timeout.Milliseconds()))})
 	if err != nil {
 		t.trace.Fail("loading %s failed", to)
-		return automation.Errorf(model.ErrClassTransient, t.action, "the page %s did not load: %v", to, err)
+		// Loading a page sends nothing: every send loads its page first.
+		e := automation.Errorf(model.ErrClassTransient, t.action, "the page %s did not load: %v", to, err)
+		e.NotSent = true
+		return e
 	}
 	t.trace.Step("loaded %s", to)
 	if lang, err := t.page.Locator("html").GetAttribute("lang"); err == nil && lang != "" {

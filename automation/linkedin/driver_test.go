@@ -363,3 +363,24 @@ func TestHumanPace(t *testing.T) {
 		t.Fatalf("%d clicks, typed %v: the invite did not go through the dialog", clicks, typed)
 	}
 }
+
+// TestSlowPages: a slow LinkedIn is waited for; one slower than the
+// timeout is a transient failure that certainly sent nothing.
+func TestSlowPages(t *testing.T) {
+	w := newWorld(t, sitetest.Options{SlowPages: 1500 * time.Millisecond})
+	ctx := context.Background()
+	if p, err := w.driver.VisitProfile(ctx, anna, profileURL("ada-lovelace")); err != nil || p.Name != "Ada Lovelace" {
+		t.Fatalf("a slow profile: %+v, %v", p, err)
+	}
+	d, err := New(Options{BaseURL: w.base, Contexts: w.cs, Pack: w.pack, Think: time.Nanosecond, Timeout: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.SendInvite(ctx, anna, profileURL("ada-lovelace"), "")
+	if class, notSent := classOf(err); class != model.ErrClassTransient || !notSent || !strings.Contains(err.Error(), "did not load") {
+		t.Fatalf("a page slower than the timeout: %v (class %q, not sent %v)", err, class, notSent)
+	}
+	if n := len(w.site.Invites()); n != 0 {
+		t.Fatalf("%d invites went out", n)
+	}
+}
