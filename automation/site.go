@@ -74,6 +74,12 @@ type Site interface {
 	SendMessage(ctx context.Context, s Session, profileURL, text string) error
 	MessageSent(ctx context.Context, s Session, profileURL, text string) (bool, error)
 	Withdraw(ctx context.Context, s Session, profileURL string) error
+	// SentInvites lists the profiles the account's pending invitations
+	// went to, from LinkedIn's sent-invitations page: one page read checks
+	// many invites at once. The list may hold only the newest invitations
+	// (LinkedIn pages it), so a profile missing from it is checked with
+	// Connection before it counts as accepted.
+	SentInvites(ctx context.Context, s Session) ([]string, error)
 	Inbox(ctx context.Context, s Session, since time.Time) ([]Reply, error)
 	Canary(ctx context.Context, s Session) (CanaryReport, error)
 }

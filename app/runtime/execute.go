@@ -73,6 +73,7 @@ func (r *Runtime) work(ctx context.Context, s automation.Session, cl *claimed, u
 		}
 		res.outcome = &sequence.Outcome{Kind: sequence.Messaged, At: now, Variant: cl.send.Variant}
 	case model.JobWithdraw:
+		r.forgetSent(s.AccountID)
 		if cl.reconcile {
 			st, err := r.site.Connection(ctx, s, url)
 			if err != nil {
@@ -87,6 +88,17 @@ func (r *Runtime) work(ctx context.Context, s automation.Session, cl *claimed, u
 		res.outcome = &sequence.Outcome{Kind: sequence.Withdrawn, At: now}
 		res.text = "withdrew the invite to " + cl.lead.Name()
 	case model.JobCheckAccept:
+		pending, read, err := r.sentPending(ctx, s, url)
+		if err != nil {
+			return result{touched: true}, err
+		}
+		if pending {
+			// Still on the sent-invitations page: not accepted, and no
+			// profile visit needed.
+			res.touched = read
+			res.text = cl.lead.Name() + " has not accepted yet (the invite is on the sent-invitations page)"
+			return res, nil
+		}
 		st, err := r.site.Connection(ctx, s, url)
 		if err != nil {
 			return res, err

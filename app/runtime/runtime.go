@@ -54,6 +54,7 @@ type Runtime struct {
 	busy    map[uint64]model.Job // account -> job running now
 	turns   map[uint64]int64     // account -> round of its last turn
 	holds   map[uint64]time.Time // account -> no turn before (see hold)
+	sent    map[uint64]sentList  // account -> its pending invitations, as last read
 	round   int64
 	wake    chan struct{}
 	running sync.WaitGroup
@@ -94,7 +95,7 @@ func New(opts Options) *Runtime {
 	}
 	r := &Runtime{store: opts.Store, site: opts.Site, clock: opts.Clock, log: opts.Logger, opts: opts,
 		rnd: mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), busy: map[uint64]model.Job{},
-		turns: map[uint64]int64{}, holds: map[uint64]time.Time{}, wake: make(chan struct{}, 1)}
+		turns: map[uint64]int64{}, holds: map[uint64]time.Time{}, sent: map[uint64]sentList{}, wake: make(chan struct{}, 1)}
 	opts.Store.SetPlanner(r)
 	return r
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -47,14 +48,16 @@ type Site struct {
 	// AfterSend, when set, runs after a send is recorded and before the
 	// call returns (a crash test blocks here).
 	AfterSend func(Call)
-	// Visits counts profile visits per account.
-	Visits map[uint64]int
+	// Visits counts profile visits per account, Checks the connection
+	// checks of a profile, SentReads the reads of the sent invitations.
+	Visits, Checks, SentReads map[uint64]int
 }
 
 // New returns an empty site whose clock is now.
 func New(now func() time.Time) *Site {
 	return &Site{now: now, conn: map[key]string{}, msgs: map[key][]string{}, replies: map[uint64][]automation.Reply{},
-		fail: map[string][]error{}, broken: map[string]string{}, Visits: map[uint64]int{}}
+		fail: map[string][]error{}, broken: map[string]string{},
+		Visits: map[uint64]int{}, Checks: map[uint64]int{}, SentReads: map[uint64]int{}}
 }
 
 // Open returns a site that journals its sends to path, after replaying the
@@ -243,6 +246,7 @@ func (s *Site) Connection(ctx context.Context, ss automation.Session, profile st
 	if err := s.scripted(ss.AccountID, "connection"); err != nil {
 		return "", err
 	}
+	s.Checks[ss.AccountID]++
 	if c := s.conn[key{ss.AccountID, profile}]; c != "" {
 		return c, nil
 	}
@@ -296,6 +300,25 @@ func (s *Site) Withdraw(ctx context.Context, ss automation.Session, profile stri
 		return nil // nothing pending: already withdrawn or answered
 	}
 	return s.record(Call{Action: "withdraw", AccountID: ss.AccountID, Profile: profile})
+}
+
+// SentInvites implements automation.Site: the profiles with an invite
+// from the account still pending, in profile order.
+func (s *Site) SentInvites(ctx context.Context, ss automation.Session) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.scripted(ss.AccountID, "sent"); err != nil {
+		return nil, err
+	}
+	s.SentReads[ss.AccountID]++
+	out := []string{}
+	for k, c := range s.conn {
+		if k.account == ss.AccountID && c == automation.ConnPending {
+			out = append(out, k.profile)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // Inbox implements automation.Site.

@@ -386,3 +386,33 @@ func connState(p automation.Profile) string {
 	}
 	return "not connected"
 }
+
+// SentInvites implements automation.Site: the profiles of the invitations
+// on LinkedIn's sent-invitations page (its first page: the newest ones).
+func (d *Driver) SentInvites(ctx context.Context, s automation.Session) (_ []string, err error) {
+	t, err := d.open(ctx, s, "sent")
+	if err != nil {
+		return nil, err
+	}
+	defer t.close(&err)
+	if err := t.visit(ctx, "/mynetwork/invitation-manager/sent/"); err != nil {
+		return nil, err
+	}
+	if _, err := t.find(ctx, "sent.page", ""); err != nil {
+		return nil, err
+	}
+	links, err := t.page.Locator(t.cssOf("sent.invitation")).All()
+	if err != nil {
+		return nil, automation.Errorf(model.ErrClassTransient, "sent", "the sent invitations could not be read: %v", err)
+	}
+	out := []string{}
+	for _, l := range links {
+		href, err := l.GetAttribute("href")
+		if err != nil || href == "" {
+			return nil, t.missing("sent.invitation")
+		}
+		out = append(out, canonical(href))
+	}
+	t.trace.Step("%d invitations pending on the sent-invitations page", len(out))
+	return out, nil
+}

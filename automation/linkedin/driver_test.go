@@ -156,9 +156,15 @@ func TestVisitInviteMessageWithdrawInbox(t *testing.T) {
 	} else if class, notSent := classOf(err); class != model.ErrClassPermanent || !notSent {
 		t.Fatalf("second invite: %v (%s)", err, class)
 	}
+	if sent, err := w.driver.SentInvites(ctx, anna); err != nil || len(sent) != 1 || sent[0] != profileURL("ada-lovelace") {
+		t.Fatalf("SentInvites = %v, %v", sent, err)
+	}
 	// Ben's context is his own: Ada is not pending for him.
 	if c, _ := w.driver.Connection(ctx, ben, profileURL("ada-lovelace")); c != automation.ConnNone {
 		t.Fatalf("Ben sees %s", c)
+	}
+	if sent, err := w.driver.SentInvites(ctx, ben); err != nil || len(sent) != 0 {
+		t.Fatalf("Ben's SentInvites = %v, %v", sent, err)
 	}
 	if err := w.driver.Withdraw(ctx, anna, profileURL("ada-lovelace")); err != nil {
 		t.Fatal(err)

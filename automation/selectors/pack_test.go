@@ -1,6 +1,7 @@
 package selectors
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -84,7 +85,7 @@ func TestLoadOverride(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	newer := strings.Replace(string(Export()), `"version": 1`, `"version": 99`, 1)
+	newer := strings.Replace(string(Export()), fmt.Sprintf(`"version": %d`, def.Version), `"version": 99`, 1)
 	newer = strings.Replace(newer, "Invite {name} to connect", "Invite {name} to join", 1)
 	write(newer)
 	p, src, err = Load(dir)
