@@ -390,3 +390,17 @@ func TestSlowPages(t *testing.T) {
 		t.Fatalf("%d invites went out", n)
 	}
 }
+
+// TestCanaryCatchesARedesign: a page the pack no longer matches is reported
+// against the action that needs it, for that account only.
+func TestCanaryCatchesARedesign(t *testing.T) {
+	w := newWorld(t, sitetest.Options{})
+	w.site.SetLayout("anna@example.com", sitetest.LayoutRedesign)
+	rep, err := w.driver.Canary(context.Background(), anna)
+	if err != nil || len(rep.Broken) != 1 || !strings.Contains(rep.Broken["inbox"], `inbox.page`) {
+		t.Fatalf("Canary on the redesign = %+v, %v; want inbox broken, naming inbox.page", rep, err)
+	}
+	if rep, err := w.driver.Canary(context.Background(), ben); err != nil || len(rep.Broken) != 0 {
+		t.Fatalf("Canary for Ben, on the classic layout = %+v, %v", rep, err)
+	}
+}

@@ -2,6 +2,7 @@ package linkedin
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,4 +129,49 @@ func buildCampaign(t *testing.T, store *storage.Store) (model.Account, model.Lea
 	}
 
 	return acct, lead
+}
+
+// TestRedesignStopsOnlyTheBrokenAction: through the real runtime, a
+// redesigned messaging page stops inbox checks on that account (SEV-3
+// incident naming the element) while its invites go on.
+func TestRedesignStopsOnlyTheBrokenAction(t *testing.T) {
+	w := newWorld(t, sitetest.Options{})
+	w.site.SetLayout("anna@example.com", sitetest.LayoutRedesign)
+	clock := clocktest.New(time.Now().UTC().Add(-10 * 24 * time.Hour).Truncate(time.Minute))
+	store := storagetest.Open(t, clock)
+	rt := runtime.New(runtime.Options{Store: store, Site: w.driver, Clock: clock, Seed: 1})
+	_, lead := buildCampaign(t, store)
+	invited, stopped := false, false
+	for range 40 {
+		if err := rt.Round(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		store.View(func(tx *storage.Tx) error {
+			l, err := tx.Lead(lead.ID)
+			invited = l.State == model.LeadInvited
+			_, stopped, _ = tx.Degraded(anna.AccountID, model.JobCheckInbox)
+			return err
+		})
+		if invited && stopped {
+			break
+		}
+		clock.Advance(5 * time.Minute)
+	}
+	if !invited || len(w.site.Invites()) != 1 {
+		t.Fatalf("the invite did not go out beside the broken inbox (invited %v, %d invites)", invited, len(w.site.Invites()))
+	}
+	store.View(func(tx *storage.Tx) error {
+		d, ok, err := tx.Degraded(anna.AccountID, model.JobCheckInbox)
+		if err != nil || !ok || !strings.Contains(d.What, "inbox.page") {
+			t.Errorf("inbox checks degraded = %+v %v %v; want stopped, naming inbox.page", d, ok, err)
+		}
+		if _, ok, _ := tx.Degraded(anna.AccountID, model.JobInvite); ok {
+			t.Error("invites were stopped too")
+		}
+		open, err := tx.OpenIncidents()
+		if err != nil || len(open) != 1 || open[0].Severity != model.Sev3 {
+			t.Errorf("incidents = %+v; want one SEV-3", open)
+		}
+		return err
+	})
 }

@@ -18,11 +18,15 @@ const (
 	// LayoutAlt hides Connect/Pending in the "More" menu, makes Message a
 	// link, and renders dialogs inside an open shadow root.
 	LayoutAlt = "alt"
+	// LayoutRedesign is the classic layout with the messaging page
+	// rebuilt under new class names the built-in selector pack does not
+	// know, as when LinkedIn ships a redesign: the canary must catch it.
+	LayoutRedesign = "redesign"
 )
 
 // Options configure a Site.
 type Options struct {
-	// Layout is LayoutClassic (the default) or LayoutAlt.
+	// Layout is LayoutClassic (the default), LayoutAlt or LayoutRedesign.
 	Layout string
 	// Locale is "en" (the default), "de" or "fr".
 	Locale string
@@ -90,8 +94,8 @@ func New(opts Options) *Site {
 }
 
 func mustLayout(layout string) {
-	if layout != LayoutClassic && layout != LayoutAlt {
-		panic(fmt.Sprintf("sitetest: unknown layout %q (want classic or alt)", layout))
+	if layout != LayoutClassic && layout != LayoutAlt && layout != LayoutRedesign {
+		panic(fmt.Sprintf("sitetest: unknown layout %q (want classic, alt or redesign)", layout))
 	}
 }
 
