@@ -146,6 +146,11 @@ func (r *Runner) Start(token string, opts ImportOptions, o model.Origin) (model.
 		delete(r.cancel, id)
 		r.mu.Unlock()
 		if err != nil && id == 0 {
+			// The refused upload is free again before the caller hears of
+			// it: it shows the mapping step again from the same file.
+			r.mu.Lock()
+			delete(r.taken, token)
+			r.mu.Unlock()
 			failed <- err
 			return
 		}
