@@ -18,11 +18,16 @@
 //   - browsermem: PSS of one shared headless browser with 1, 3 and 8
 //     account contexts, against the bare browser and against separate
 //     persistent-profile browsers.
+//   - browseraction: p50 time of each LinkedIn driver action (visit,
+//     invite with a note, connection check, sent invitations, withdraw,
+//     message, inbox, canary) against the test site, its deliberate
+//     pauses left out, against the same page loads and clicks done with
+//     bare playwright calls.
 //
 // Every speed figure is reported in absolute units and as a ratio against a
 // baseline measured in the same run. Run it from the repository root:
 //
-//	go run ./bench [-size MB] [-runs N] [-dir DIR] [-queue-cycles N] [-only snapshot,writers,coldstart,memory,leads,queue,scheduler,browsermem]
+//	go run ./bench [-size MB] [-runs N] [-dir DIR] [-queue-cycles N] [-only snapshot,writers,coldstart,memory,leads,queue,scheduler,browsermem,browseraction]
 //
 // All sizes use decimal megabytes (1 MB = 1,000,000 bytes).
 package main
@@ -44,11 +49,11 @@ import (
 )
 
 // benchNames lists the benchmarks in the order they run.
-var benchNames = []string{"snapshot", "writers", "coldstart", "memory", "leads", "queue", "scheduler", "browsermem"}
+var benchNames = []string{"snapshot", "writers", "coldstart", "memory", "leads", "queue", "scheduler", "browsermem", "browseraction"}
 
 // ownData are the benchmarks that make their own data; the others share
 // the generated database (and -size applies to them only).
-var ownData = []string{"leads", "queue", "scheduler", "browsermem"}
+var ownData = []string{"leads", "queue", "scheduler", "browsermem", "browseraction"}
 
 // defaultQueueCycles is the default of -queue-cycles.
 const defaultQueueCycles = 2000
@@ -79,14 +84,15 @@ type env struct {
 type benchFunc func(ctx context.Context, e *env) (*section, error)
 
 var benches = map[string]benchFunc{
-	"snapshot":   benchSnapshot,
-	"writers":    benchWriters,
-	"coldstart":  benchColdStart,
-	"memory":     benchMemory,
-	"leads":      benchLeads,
-	"queue":      benchQueue,
-	"scheduler":  benchScheduler,
-	"browsermem": benchBrowserMem,
+	"snapshot":      benchSnapshot,
+	"writers":       benchWriters,
+	"coldstart":     benchColdStart,
+	"memory":        benchMemory,
+	"leads":         benchLeads,
+	"queue":         benchQueue,
+	"scheduler":     benchScheduler,
+	"browsermem":    benchBrowserMem,
+	"browseraction": benchBrowserAction,
 }
 
 func main() {
