@@ -29,17 +29,27 @@ func (t *tab) profile(ctx context.Context, profileURL string) (automation.Profil
 	if p.Name == "" {
 		return p, t.missing("profile.name")
 	}
-	p.Pending = t.pending(p.Name)
+	if p.Degree != 1 {
+		// A connection has no invite waiting; looking would open More.
+		p.Pending = t.pending(p.Name)
+	}
 	t.trace.Step("read the profile of %s (%s)", p.Name, connState(p))
 	return p, nil
 }
 
 // pending says whether the profile shows an invitation waiting for an
 // answer: a Pending button on the top card, or (in layouts that move it)
-// a Pending item under More, which it opens and closes again.
+// a Pending item under More, which it opens and closes again unless a
+// dialog is open.
 func (t *tab) pending(name string) bool {
 	if t.visible("profile.pending", name) {
 		return true
+	}
+	if n, _ := t.page.Locator(`[role=dialog]:visible, [role=alertdialog]:visible`).Count(); n > 0 {
+		// A dialog is open (LinkedIn's answer to the last click, perhaps
+		// the weekly-limit one): opening More and pressing Escape would
+		// dismiss it unread.
+		return false
 	}
 	more := t.locate("profile.more", "")
 	if more == nil || more.Click() != nil {
@@ -177,7 +187,7 @@ func (d *Driver) SendInvite(ctx context.Context, s automation.Session, profileUR
 			return automation.InviteResult{}, automation.Errorf(model.ErrClassTransient, "invite",
 				"the invite to %s could not be confirmed: the profile does not say Pending", p.Name)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(poll)
 	}
 }
 
@@ -198,7 +208,7 @@ func (t *tab) noteOrQuota(ctx context.Context) (playwright.Locator, bool, error)
 		if time.Now().After(deadline) {
 			return nil, false, t.missing("invite.note")
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(poll)
 	}
 }
 
@@ -304,7 +314,7 @@ func (d *Driver) SendMessage(ctx context.Context, s automation.Session, profileU
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return automation.Errorf(model.ErrClassTransient, "message", "the message to %s could not be confirmed in the conversation", p.Name)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(poll)
 	}
 }
 
@@ -368,7 +378,7 @@ func (d *Driver) Withdraw(ctx context.Context, s automation.Session, profileURL 
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return automation.Errorf(model.ErrClassTransient, "withdraw", "withdrawing the invite to %s could not be confirmed", p.Name)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(poll)
 	}
 	t.trace.Step("verified: the invite is no longer pending")
 	return nil

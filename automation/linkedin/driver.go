@@ -149,10 +149,13 @@ func (t *tab) close(errp *error) {
 			}
 		}
 	}
-	t.page.Close()
+	// Saved while the page is still open: the save reads the site's
+	// storage from it (with no page of the site open, Playwright opens a
+	// hidden one: about 110 ms more per action, measured).
 	if err := t.d.o.Contexts.Save(t.s.AccountID); err != nil {
 		t.d.o.Logger.Warn("the browser session could not be saved", "account", t.s.AccountID, "error", err)
 	}
+	t.page.Close()
 }
 
 // target maps a LinkedIn address (a lead's profile URL) onto the base URL.
@@ -240,6 +243,10 @@ func (t *tab) stop(class, kind, msg string) error {
 	return e
 }
 
+// poll is the pause between two looks for something that is not on the
+// page yet.
+const poll = 25 * time.Millisecond
+
 // maxDOM bounds the page copy kept as evidence.
 const maxDOM = 256 << 10
 
@@ -319,7 +326,7 @@ func (t *tab) findWithin(ctx context.Context, key, name string, wait time.Durati
 		if time.Now().After(deadline) {
 			return nil, t.missing(key)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(poll)
 	}
 }
 
