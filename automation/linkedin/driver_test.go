@@ -404,3 +404,31 @@ func TestCanaryCatchesARedesign(t *testing.T) {
 		t.Fatalf("Canary for Ben, on the classic layout = %+v, %v", rep, err)
 	}
 }
+
+// TestFrenchInterface: every action on the classic layout in French, found
+// by the French accessible names.
+func TestFrenchInterface(t *testing.T) {
+	w := newWorld(t, sitetest.Options{Locale: "fr"})
+	ctx := context.Background()
+	if p, err := w.driver.VisitProfile(ctx, anna, profileURL("ada-lovelace")); err != nil || p.Name != "Ada Lovelace" || p.Degree != 2 {
+		t.Fatalf("VisitProfile = %+v, %v", p, err)
+	}
+	if res, err := w.driver.SendInvite(ctx, anna, profileURL("ada-lovelace"), "Bonjour Ada"); err != nil || !res.WithNote {
+		t.Fatalf("SendInvite = %+v, %v", res, err)
+	}
+	if sent, err := w.driver.SentInvites(ctx, anna); err != nil || len(sent) != 1 {
+		t.Fatalf("SentInvites = %v, %v", sent, err)
+	}
+	if err := w.driver.Withdraw(ctx, anna, profileURL("ada-lovelace")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.driver.SendMessage(ctx, anna, profileURL("grace-hopper"), "Merci Grace !"); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := w.driver.Canary(ctx, anna); err != nil || len(rep.Broken) != 0 {
+		t.Fatalf("Canary = %+v, %v", rep, err)
+	}
+	if len(w.site.Invites()) != 1 || len(w.site.Withdrawn()) != 1 || len(w.site.Messages()) != 1 {
+		t.Fatalf("the site received %d invites, %d withdrawals, %d messages; want 1 each", len(w.site.Invites()), len(w.site.Withdrawn()), len(w.site.Messages()))
+	}
+}
