@@ -90,9 +90,9 @@ func (w *actionWorld) run(ctx context.Context, run int) (actionRun, error) {
 }
 
 // components times alone what every driver action adds: a fresh page in
-// the account's context, the session save (after the page is closed, as
-// the driver does it, and with a page of the site still open), and
-// typing instead of filling.
+// the account's context, the session save (with a page of the site still
+// open, as the driver does it, and after the page is closed), and typing
+// instead of filling.
 func (w *actionWorld) components(ctx context.Context, r *actionRun) error {
 	bc, err := w.pool.Context(ctx, sideIDs[driverSide])
 	if err != nil {
