@@ -186,11 +186,21 @@ func TestAccountWindowChoice(t *testing.T) {
 		t.Fatalf("audited %d shown, %d hidden; want 1 and 1", shown, hidden)
 	}
 
-	// Without a desktop session the page says why instead of offering it.
+	// Without a desktop session the page says why instead of offering it,
+	// and an account set to a window says it works in the background.
 	t.Setenv("DISPLAY", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
-	if body := f.paced(req{path: "/accounts/1", session: true}).Body.String(); !strings.Contains(body, "no desktop session") {
+	if body := f.paced(req{path: "/accounts/1", session: true}).Body.String(); !strings.Contains(body, "no desktop session") || strings.Contains(body, `value="yes"`) {
 		t.Error("the page offers a window where none can be shown")
+	}
+	if _, err := f.srv.o.Accounts.ShowBrowser(1, true, model.Origin{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if body := f.paced(req{path: "/accounts/1", session: true}).Body.String(); !strings.Contains(body, "chosen, but not shown") || !strings.Contains(body, "Work in the background") {
+		t.Error("an account set to a window on a computer without one claims to show it")
+	}
+	if _, err := f.srv.o.Accounts.ShowBrowser(1, false, model.Origin{Actor: "test"}); err != nil {
+		t.Fatal(err)
 	}
 
 	for _, c := range []struct {
