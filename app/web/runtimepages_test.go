@@ -124,8 +124,8 @@ func TestDashboardShowsActivity(t *testing.T) {
 	if !visits.MatchString(body) {
 		t.Errorf("the card does not count the visit against the warm-up limit:\n%s", body[strings.Index(body, "Profile visits"):][:600])
 	}
-	if !strings.Contains(body, "Job done") {
-		t.Error("the activity list does not show the job")
+	if !strings.Contains(body, "Job done") || !regexp.MustCompile(`<a href="/jobs/\d+">visit_profile · job \d+`).MatchString(body) {
+		t.Error("the activity list does not show the job with a link to its action log")
 	}
 }
 
