@@ -171,7 +171,7 @@ func serve(ctx context.Context, env Env, cfg config.Config, tune runtimeTuning) 
 		sessions = ls
 	}
 	hub := live.New(store, log.With("service", "live"))
-	leads := campaigns.New(store)
+	leads := campaigns.New(store).WithEvidence(cfg.Paths.Evidence(), log.With("service", "leads"))
 	if err := leads.RecoverImports(); err != nil {
 		return err
 	}

@@ -243,6 +243,46 @@ func (t *Tx) RecentJobs(before uint64, limit int, keep func(model.Job) bool) ([]
 	return out, 0, nil
 }
 
+// ErasedText replaces what a job said about an erased person.
+const ErasedText = "(erased with the lead)"
+
+// ScrubLeadJobs removes what the jobs of the given leads say about them —
+// results, errors and action logs name the person and their profile — and
+// returns the evidence files (screenshots of their page) those logs named,
+// for the caller to delete once the transaction has committed.
+func (t *Tx) ScrubLeadJobs(leads map[uint64]bool) ([]string, error) {
+	var found []model.Job
+	err := jobs.each(t, func(j model.Job) bool {
+		if j.LeadID != 0 && leads[j.LeadID] {
+			found = append(found, j)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, j := range found {
+		if j.Result != "" {
+			j.Result = ErasedText
+		}
+		if j.LastError != "" {
+			j.LastError = ErasedText
+		}
+		for i := range j.Attempts {
+			a := &j.Attempts[i]
+			if a.Evidence != "" {
+				files = append(files, a.Evidence)
+			}
+			a.Steps, a.Outcome, a.Evidence = nil, ErasedText, ""
+		}
+		if err := t.PutJob(j); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
 // DeadJobCount is how many dead letters wait for a person.
 func (t *Tx) DeadJobCount() int { return t.JobCount(0, model.JobDead) }
 

@@ -557,11 +557,24 @@ func TestRetentionPurgesInactiveLeads(t *testing.T) {
 	if _, err := w.s.AddNote(w.leads[2].ID, "still talking", who); err != nil {
 		t.Fatal(err)
 	}
+	var jobID uint64
+	w.store.Update(func(tx *storage.Tx) error {
+		j, err := tx.CreateJob(model.Job{AccountID: w.accounts[0].ID, Kind: model.JobVisit, LeadID: w.leads[0].ID, State: model.JobQueued,
+			Due: tx.Now(), Result: "visited " + w.leads[0].Name(), CreatedAt: tx.Now()})
+		jobID = j.ID
+		return err
+	})
 	w.advance(11 * 24 * time.Hour)
 	n, err := w.s.PurgeInactive(who)
 	if err != nil || n != 2 {
 		t.Fatalf("purged %d, %v", n, err)
 	}
+	w.store.View(func(tx *storage.Tx) error {
+		if j, err := tx.Job(jobID); err != nil || j.Result != storage.ErasedText {
+			t.Errorf("a purged lead's job still says %q (%v)", j.Result, err)
+		}
+		return nil
+	})
 	if l := w.lead(t, w.leads[0].ID); l.State != model.LeadErased || l.Email != "" {
 		t.Fatalf("purged lead = %+v", l)
 	}

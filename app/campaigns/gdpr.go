@@ -1,7 +1,11 @@
 package campaigns
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"parley/app/campaigns/dnc"
@@ -66,7 +70,8 @@ func (s *Service) PersonExport(leadID uint64, o model.Origin) (PersonData, error
 // salted hash of the profile is kept so a later import cannot add the
 // person again without the explicit override. Audited.
 func (s *Service) Erase(leadID uint64, reason string, o model.Origin) error {
-	return s.store.Update(func(tx *storage.Tx) error {
+	var files []string
+	err := s.store.Update(func(tx *storage.Tx) error {
 		l, err := tx.Lead(leadID)
 		if err != nil {
 			return err
@@ -80,8 +85,15 @@ func (s *Service) Erase(leadID uint64, reason string, o model.Origin) error {
 		if err := scrub(tx, l, o, "erased on request"); err != nil {
 			return err
 		}
+		if files, err = tx.ScrubLeadJobs(map[uint64]bool{l.ID: true}); err != nil {
+			return err
+		}
 		return audit(tx, o, "lead", "person_erased", fmt.Sprintf("lead:%d", leadID), map[string]string{"reason": trim(reason, 200)})
 	})
+	if err == nil {
+		s.removeEvidence(files)
+	}
+	return err
 }
 
 // scrub removes a lead's personal data and marks it erased.
@@ -138,6 +150,7 @@ func (s *Service) PurgeInactive(o model.Origin) (int, error) {
 	purged := 0
 	for {
 		n := 0
+		var files []string
 		err := s.store.Update(func(tx *storage.Tx) error {
 			cutoff := tx.Now().Add(-time.Duration(st.RetentionDays) * 24 * time.Hour)
 			var stale []uint64
@@ -164,11 +177,41 @@ func (s *Service) PurgeInactive(o model.Origin) (int, error) {
 			if n == 0 {
 				return nil
 			}
+			set := map[uint64]bool{}
+			for _, id := range stale {
+				set[id] = true
+			}
+			if files, err = tx.ScrubLeadJobs(set); err != nil {
+				return err
+			}
 			return audit(tx, o, "lead", "retention_purge", "leads", map[string]string{"count": fmt.Sprint(n), "ids": idList(stale), "retention_days": fmt.Sprint(st.RetentionDays)})
 		})
+		if err == nil {
+			s.removeEvidence(files)
+		}
 		purged += n
 		if err != nil || n < retentionBatch {
 			return purged, err
+		}
+	}
+}
+
+// removeEvidence deletes the screenshots (and the page copies beside them)
+// of an erased person's jobs. The records naming them are already
+// scrubbed; a file that cannot be deleted is logged by name only.
+func (s *Service) removeEvidence(files []string) {
+	if s.evidence == "" {
+		return
+	}
+	for _, f := range files {
+		if !filepath.IsLocal(f) {
+			continue
+		}
+		base := filepath.Join(s.evidence, filepath.FromSlash(f))
+		for _, p := range []string{base, strings.TrimSuffix(base, filepath.Ext(base)) + ".html"} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+				s.log.Warn("an erased person's screenshot could not be deleted", "file", p, "error", err)
+			}
 		}
 	}
 }

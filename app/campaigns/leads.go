@@ -3,6 +3,7 @@ package campaigns
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -16,10 +17,23 @@ import (
 // Service holds the lead operations.
 type Service struct {
 	store *storage.Store
+	// evidence is the folder of the browser's screenshots and page copies
+	// ("": none), which erasure clears of the person's pages; log says
+	// when a file there could not be deleted.
+	evidence string
+	log      *slog.Logger
 }
 
 // New returns the service.
 func New(store *storage.Store) *Service { return &Service{store: store} }
+
+// WithEvidence names the folder where the LinkedIn driver keeps
+// screenshots and page copies, so that erasing a person deletes those of
+// their jobs; log reports a file that could not be deleted. It returns s.
+func (s *Service) WithEvidence(dir string, log *slog.Logger) *Service {
+	s.evidence, s.log = dir, log
+	return s
+}
 
 // LeadInput is a lead as typed in a form or sent to the API.
 type LeadInput struct {
