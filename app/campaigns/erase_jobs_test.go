@@ -20,7 +20,9 @@ func TestErasureScrubsJobsAndScreenshots(t *testing.T) {
 	w := newWorld(t, 2)
 	dir := t.TempDir()
 	s := w.s.WithEvidence(dir, slog.New(slog.DiscardHandler))
-	shot := func(lead int) string { return "account-1/20261204T101500.000Z-failed-invite-" + string(rune('a'+lead)) + ".png" }
+	shot := func(lead int) string {
+		return "account-1/20261204T101500.000Z-failed-invite-" + string(rune('a'+lead)) + ".png"
+	}
 	var jobIDs [2]uint64
 	err := w.store.Update(func(tx *storage.Tx) error {
 		for i, l := range w.leads[:2] {
