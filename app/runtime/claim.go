@@ -227,11 +227,17 @@ func jobEvent(typ string, j model.Job, extra map[string]any) model.Event {
 	if j.LeadID != 0 {
 		data["lead"], data["campaign"] = j.LeadID, j.CampaignID
 	}
-	if j.Result != "" {
+	// A lead's job speaks of the person ("invited Jane Doe"): its words
+	// stay in the job record, which erasure scrubs, not in the append-only
+	// log. Account jobs (inbox, canary) keep theirs.
+	if j.Result != "" && j.LeadID == 0 {
 		data["result"] = j.Result
 	}
 	if j.LastError != "" {
-		data["error"], data["error_class"] = j.LastError, j.ErrorClass
+		data["error_class"] = j.ErrorClass
+		if j.LeadID == 0 {
+			data["error"] = j.LastError
+		}
 	}
 	for k, v := range extra {
 		data[k] = v

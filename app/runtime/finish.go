@@ -311,7 +311,7 @@ func (r *Runtime) deadLetter(tx *storage.Tx, j model.Job) error {
 	}
 	if j.LeadID != 0 {
 		if _, err := tx.AppendLeadEvent(j.LeadID, event("lead.job_failed", schedulerOrigin, map[string]any{
-			"job": j.ID, "kind": j.Kind, "campaign": j.CampaignID, "reason": j.LastError})); err != nil {
+			"job": j.ID, "kind": j.Kind, "campaign": j.CampaignID, "error_class": j.ErrorClass})); err != nil {
 			return err
 		}
 	}

@@ -78,6 +78,24 @@ func TestDeadLetterAfterRetryBudget(t *testing.T) {
 	if s.invitesBy(a.ID) != 0 {
 		t.Fatal("a dead letter was planned again")
 	}
+	// The append-only log does not name the person (the job record, which
+	// erasure scrubs, does); the lead's timeline says a job failed.
+	s.store.View(func(tx *storage.Tx) error {
+		events, err := tx.RecentEvents(1000)
+		failed := 0
+		for _, e := range events {
+			if strings.Contains(string(e.Data), s.leads[a.ID][0].Name()) {
+				t.Errorf("event %s names the person: %s", e.Type, e.Data)
+			}
+			if e.Type == "lead.job_failed" {
+				failed++
+			}
+		}
+		if failed != 1 {
+			t.Errorf("%d lead.job_failed events; want 1", failed)
+		}
+		return err
+	})
 	// Each try is in the job's action log, numbered, failed, with why.
 	if n := len(dead[0].Attempts); n != 5 {
 		t.Fatalf("the dead letter logged %d tries; want 5", n)

@@ -466,7 +466,7 @@ func eventLink(e model.Event) string {
 	if json.Unmarshal(e.Data, &d) != nil {
 		return ""
 	}
-	for prefix, key := range map[string]string{"job.": "job", "incident.": "incident"} {
+	for prefix, key := range map[string]string{"job.": "job", "lead.job_failed": "job", "incident.": "incident"} {
 		if id, ok := d[key].(float64); ok && id > 0 && strings.HasPrefix(e.Type, prefix) {
 			return fmt.Sprintf("/%ss/%d", key, uint64(id))
 		}
