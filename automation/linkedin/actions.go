@@ -413,7 +413,7 @@ func (d *Driver) SentInvites(ctx context.Context, s automation.Session) (_ []str
 	}
 	links, err := t.page.Locator(t.cssOf("sent.invitation")).All()
 	if err != nil {
-		return nil, automation.Errorf(model.ErrClassTransient, "sent", "the sent invitations could not be read: %v", err)
+		return nil, automation.Errorf(model.ErrClassTransient, "sent", "the sent invitations could not be read: %s", brief(err))
 	}
 	out := []string{}
 	for _, l := range links {

@@ -125,11 +125,11 @@ type tab struct {
 func (d *Driver) open(ctx context.Context, s automation.Session, action string) (*tab, error) {
 	bc, err := d.o.Contexts.Context(ctx, s.AccountID)
 	if err != nil {
-		return nil, automation.Errorf(model.ErrClassTransient, action, "the browser could not be started: %v", err)
+		return nil, automation.Errorf(model.ErrClassTransient, action, "the browser could not be started: %s", brief(err))
 	}
 	page, err := bc.NewPage()
 	if err != nil {
-		return nil, automation.Errorf(model.ErrClassTransient, action, "the browser could not open a page: %v", err)
+		return nil, automation.Errorf(model.ErrClassTransient, action, "the browser could not open a page: %s", brief(err))
 	}
 	page.SetDefaultTimeout(float64(d.o.Timeout.Milliseconds()))
 	t := &tab{d: d, s: s, page: page, action: action, lang: "en", trace: automation.TraceOf(ctx), ctx: ctx}
@@ -185,7 +185,7 @@ func (t *tab) visit(ctx context.Context, raw string) error {
 	if err != nil {
 		t.trace.Fail("loading %s failed", to)
 		// Loading a page sends nothing: every send loads its page first.
-		e := automation.Errorf(model.ErrClassTransient, t.action, "the page %s did not load: %v", to, err)
+		e := automation.Errorf(model.ErrClassTransient, t.action, "the page %s did not load: %s", to, brief(err))
 		e.NotSent = true
 		return e
 	}
@@ -378,7 +378,7 @@ func (t *tab) click(loc playwright.Locator, what string) error {
 	t.think(t.ctx)
 	if err := loc.Click(); err != nil {
 		t.trace.Fail("clicking %s failed", what)
-		return automation.Errorf(model.ErrClassTransient, t.action, "clicking %s failed: %v", what, err)
+		return automation.Errorf(model.ErrClassTransient, t.action, "clicking %s failed: %s", what, brief(err))
 	}
 	t.trace.Step("clicked %s", what)
 	return nil
@@ -388,15 +388,25 @@ func (t *tab) click(loc playwright.Locator, what string) error {
 func (t *tab) typeText(loc playwright.Locator, text string) error {
 	t.think(t.ctx)
 	if err := loc.Click(); err != nil {
-		return automation.Errorf(model.ErrClassTransient, t.action, "the text field could not be focused: %v", err)
+		return automation.Errorf(model.ErrClassTransient, t.action, "the text field could not be focused: %s", brief(err))
 	}
 	delay := float64(t.d.o.Keystroke.Milliseconds())
 	if err := loc.PressSequentially(text, playwright.LocatorPressSequentiallyOptions{Delay: &delay}); err != nil {
 		t.trace.Fail("typing failed")
-		return automation.Errorf(model.ErrClassTransient, t.action, "typing failed: %v", err)
+		return automation.Errorf(model.ErrClassTransient, t.action, "typing failed: %s", brief(err))
 	}
 	t.trace.Step("typed %d characters", utf8.RuneCountInString(text))
 	return nil
+}
+
+// brief is a browser error in one line for a person: playwright's own
+// prefixes and its call log (the steps it tried, several lines) left out.
+func brief(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\nCall log:")
+	if i := strings.LastIndex(s, "playwright: "); i >= 0 {
+		s = s[i+len("playwright: "):]
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // degree reads 1, 2 or 3 from the degree badge (0: none shown).

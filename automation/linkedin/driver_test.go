@@ -432,3 +432,13 @@ func TestFrenchInterface(t *testing.T) {
 		t.Fatalf("the site received %d invites, %d withdrawals, %d messages; want 1 each", len(w.site.Invites()), len(w.site.Withdrawn()), len(w.site.Messages()))
 	}
 }
+
+func TestBriefBrowserErrors(t *testing.T) {
+	err := errors.New("Frame.Goto https://www.linkedin.com/messaging/: playwright: net::ERR_NAME_NOT_RESOLVED at https://www.linkedin.com/messaging/\nCall log:\n  - navigating to \"https://www.linkedin.com/messaging/\", waiting until \"domcontentloaded\"")
+	if got, want := brief(err), "net::ERR_NAME_NOT_RESOLVED at https://www.linkedin.com/messaging/"; got != want {
+		t.Fatalf("brief = %q; want %q", got, want)
+	}
+	if got := brief(errors.New("timeout:\n  30000ms exceeded")); got != "timeout: 30000ms exceeded" {
+		t.Fatalf("brief = %q", got)
+	}
+}

@@ -32,7 +32,7 @@ func (d *Driver) Inbox(ctx context.Context, s automation.Session, since time.Tim
 	}
 	items, err := t.page.Locator(t.cssOf("inbox.conversation")).All()
 	if err != nil {
-		return nil, automation.Errorf(model.ErrClassTransient, "inbox", "the conversation list could not be read: %v", err)
+		return nil, automation.Errorf(model.ErrClassTransient, "inbox", "the conversation list could not be read: %s", brief(err))
 	}
 	var threads []string
 	for _, it := range items {
@@ -68,7 +68,7 @@ func (d *Driver) Inbox(ctx context.Context, s automation.Session, since time.Tim
 		}
 		msgs, err := t.page.Locator(t.cssOf("message.item")).All()
 		if err != nil {
-			return nil, automation.Errorf(model.ErrClassTransient, "inbox", "the conversation could not be read: %v", err)
+			return nil, automation.Errorf(model.ErrClassTransient, "inbox", "the conversation could not be read: %s", brief(err))
 		}
 		var last time.Time
 		for _, m := range msgs {
