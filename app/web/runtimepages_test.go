@@ -127,6 +127,9 @@ func TestDashboardShowsActivity(t *testing.T) {
 	if !strings.Contains(body, "Job done") || !regexp.MustCompile(`<a href="/jobs/\d+">visit_profile · job \d+`).MatchString(body) {
 		t.Error("the activity list does not show the job with a link to its action log")
 	}
+	if !strings.Contains(body, "Leads added to a campaign") || regexp.MustCompile(`<td>(lead|campaign)\.`).MatchString(body) {
+		t.Error("the activity list shows raw event types instead of words")
+	}
 }
 
 // TestCeilingsBanner: while the compliance ceilings are off every page

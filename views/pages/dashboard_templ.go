@@ -629,6 +629,14 @@ func eventLabel(e model.Event) string {
 	if l, ok := runtimeEventLabels[e.Type]; ok {
 		return l
 	}
+	switch {
+	case e.Type == "campaign.enrolled":
+		return "Leads added to a campaign"
+	case strings.HasPrefix(e.Type, "lead."):
+		return "Lead: " + timelineLabel(e)
+	case strings.HasPrefix(e.Type, "campaign."):
+		return "Campaign " + strings.ReplaceAll(strings.TrimPrefix(e.Type, "campaign."), "_", " ")
+	}
 	return e.Type
 }
 
