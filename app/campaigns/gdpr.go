@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"parley/app/campaigns/dnc"
@@ -207,8 +206,8 @@ func (s *Service) removeEvidence(files []string) {
 		if !filepath.IsLocal(f) {
 			continue
 		}
-		base := filepath.Join(s.evidence, filepath.FromSlash(f))
-		for _, p := range []string{base, strings.TrimSuffix(base, filepath.Ext(base)) + ".html"} {
+		for _, rel := range []string{f, model.PageCopy(f)} {
+			p := filepath.Join(s.evidence, filepath.FromSlash(rel))
 			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 				s.log.Warn("an erased person's screenshot could not be deleted", "file", p, "error", err)
 			}

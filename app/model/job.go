@@ -1,6 +1,10 @@
 package model
 
-import "time"
+import (
+	"path"
+	"strings"
+	"time"
+)
 
 // Job kinds. The first five act for one lead of a campaign; check_inbox and
 // selector_canary act for a whole account; advance records a step that needs
@@ -90,6 +94,12 @@ type JobAttempt struct {
 	// Evidence is the screenshot kept when the try failed, relative to the
 	// data folder's evidence directory.
 	Evidence string `json:"evidence,omitempty"`
+}
+
+// PageCopy names the trimmed copy of the page kept beside an evidence
+// screenshot: "account-1/…-checkpoint.png" → "account-1/…-checkpoint.html".
+func PageCopy(screenshot string) string {
+	return strings.TrimSuffix(screenshot, path.Ext(screenshot)) + ".html"
 }
 
 // JobStep is one step of an attempt. AtMS counts from the attempt's start.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"parley/app/model"
 	"parley/automation"
 	"parley/storage"
 )
@@ -36,7 +37,7 @@ func (r *Runtime) PruneEvidence() (int, error) {
 			for _, f := range automation.EvidenceIn(texts...) {
 				keep[filepath.FromSlash(f)] = true
 				// The page copy goes with its screenshot.
-				keep[filepath.FromSlash(f[:len(f)-len(filepath.Ext(f))]+".html")] = true
+				keep[filepath.FromSlash(model.PageCopy(f))] = true
 			}
 		}
 		return err

@@ -889,9 +889,9 @@ func Job(l layout.Props, v JobView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var46 string
-						templ_7745c5c3_Var46, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/evidence/" + strings.TrimSuffix(a.Evidence, ".png") + ".html")).ResolveURL(ctx)
+						templ_7745c5c3_Var46, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/evidence/" + model.PageCopy(a.Evidence))).ResolveURL(ctx)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/jobs.templ`, Line: 157, Col: 130}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/jobs.templ`, Line: 157, Col: 108}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var46)
 						if templ_7745c5c3_Err != nil {
