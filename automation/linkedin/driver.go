@@ -131,7 +131,9 @@ func (d *Driver) open(ctx context.Context, s automation.Session, action string) 
 	if err != nil {
 		return nil, automation.Errorf(model.ErrClassTransient, action, "the browser could not open a page: %s", brief(err))
 	}
+	// Both defaults: playwright-go does not apply the first to page loads.
 	page.SetDefaultTimeout(float64(d.o.Timeout.Milliseconds()))
+	page.SetDefaultNavigationTimeout(float64(d.o.Timeout.Milliseconds()))
 	t := &tab{d: d, s: s, page: page, action: action, lang: "en", trace: automation.TraceOf(ctx), ctx: ctx}
 	t.trace.Step("opened a browser tab for %s", action)
 	return t, nil
@@ -180,8 +182,7 @@ func (t *tab) visit(ctx context.Context, raw string) error {
 	if err != nil {
 		return automation.Errorf(model.ErrClassPermanent, t.action, "%v", err)
 	}
-	resp, err := t.page.Goto(to, playwright.PageGotoOptions{WaitUntil: playwright.WaitUntilStateDomcontentloaded,
-		Timeout: playwright.Float(float64(t.d.o.Timeout.Milliseconds()))})
+	resp, err := t.page.Goto(to, playwright.PageGotoOptions{WaitUntil: playwright.WaitUntilStateDomcontentloaded})
 	if err != nil {
 		t.trace.Fail("loading %s failed", to)
 		// Loading a page sends nothing: every send loads its page first.
