@@ -236,11 +236,7 @@ func (s *Server) recentJobs(c echo.Context, limit int) (pages.JobsView, error) {
 		for _, j := range jobs {
 			v.Rows = append(v.Rows, jobRow(tx, j))
 		}
-		accounts, err := tx.Accounts(true)
-		for _, a := range accounts {
-			v.Accounts = append(v.Accounts, pages.AccountRef{ID: a.ID, Name: a.Name})
-		}
-		return err
+		return nil
 	})
 	return v, err
 }
@@ -250,6 +246,14 @@ func (s *Server) jobsPage(c echo.Context) error {
 	v, err := s.recentJobs(c, jobsPerPage)
 	if err != nil {
 		return err
+	}
+	// The account filter's choices (the API needs none).
+	accounts, err := s.o.Accounts.List(true)
+	if err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		v.Accounts = append(v.Accounts, pages.AccountRef{ID: a.ID, Name: a.Name})
 	}
 	return s.render(c, http.StatusOK, pages.Jobs(s.layout(c, "Jobs", "jobs"), v))
 }
