@@ -185,6 +185,7 @@ func TestRuntimeSettings(t *testing.T) {
 		{`{"pause_min_seconds":100,"pause_max_seconds":50}`, "at least the shortest"},
 		{`{"max_attempts":"many"}`, `The field \"max_attempts\" must be a int`},
 		{`{"warmup":1}`, "does not know"},
+		{`{"evidence_retention_days":0}`, "screenshots and page copies are kept 1 to 3650 days"},
 	} {
 		if rec := f.paced(req{method: http.MethodPut, path: "/api/v1/runtime/settings", body: bad.body, header: ctl}); rec.Code != 400 || !strings.Contains(rec.Body.String(), bad.want) {
 			t.Errorf("PUT %s = %d %s", bad.body, rec.Code, rec.Body)
